@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from techmarket.accounts import access
+from techmarket.accounts.models import Organisation
+from techmarket.accounts.workflow import OrganisationStatus
+
+
+def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
+    if access.is_bureau_staff(user):
+        return Organisation.objects.all()
+    own = [o.pk for o in access.organisations_of(user)]
+    return Organisation.objects.filter(Q(status=OrganisationStatus.VERIFIED) | Q(pk__in=own))
+
+
+def filter_organisations(
+    queryset: QuerySet[Organisation],
+    *,
+    status: str | None = None,
+    type: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Organisation]:
+    if status:
+        queryset = queryset.filter(status=status)
+    if type:
+        queryset = queryset.filter(type=type)
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(uscc__iexact=q.strip()))
+    return queryset.order_by("-created_at", "id")
+
+
+def verification_queue() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(status=OrganisationStatus.PENDING).order_by("created_at")

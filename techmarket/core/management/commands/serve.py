@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "用 granian（WSGI）启动平台；--with-worker 同时启动后台任务进程。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
+        parser.add_argument("--with-worker", action="store_true", help="同时运行后台任务进程")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or "granian"
+        children: list[subprocess.Popen[bytes]] = []
+        if options["with_worker"]:
+            children.append(subprocess.Popen([sys.executable, "-m", "techmarket.cli", "db_worker"]))
+        self.stdout.write(
+            f"TechMarket 正在 http://{options['host']}:{options['port']}/ 上服务（Ctrl-C 停止）"
+        )
+        web = subprocess.Popen(  # noqa: S603
+            [
+                granian,
+                "--interface",
+                "wsgi",
+                "--host",
+                options["host"],
+                "--port",
+                str(options["port"]),
+                "--workers",
+                str(options["workers"]),
+                "--no-ws",
+                "techmarket.wsgi:application",
+            ]
+        )
+        try:
+            web.wait()
+        except KeyboardInterrupt:
+            web.send_signal(signal.SIGINT)
+            web.wait()
+        finally:
+            for child in children:
+                child.terminate()
+                child.wait(timeout=10)
