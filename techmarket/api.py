@@ -5,8 +5,16 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from techmarket.accounts.api import router as accounts_router
+from techmarket.challenges.api import router as challenges_router
+from techmarket.contracts.api import router as contracts_router
 from techmarket.core.api import router as core_router
 from techmarket.core.api_auth import AUTH, install_error_handlers
+from techmarket.experts.api import router as experts_router
+from techmarket.instruments.api import router as instruments_router
+from techmarket.listings.api import router as listings_router
+from techmarket.matching.api import router as matching_router
+from techmarket.stats.api import router as stats_router
+from techmarket.vouchers.api import router as vouchers_router
 
 api = NinjaAPI(
     title="TechMarket 网上技术市场 API",
@@ -23,3 +31,11 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
+api.add_router("/", listings_router)
+api.add_router("/", matching_router)
+api.add_router("/", experts_router)
+api.add_router("/", challenges_router)
+api.add_router("/", contracts_router)
+api.add_router("/stats", stats_router)
+api.add_router("/", vouchers_router)
+api.add_router("/", instruments_router)

@@ -41,6 +41,14 @@ INSTALLED_APPS = [
     "ninja",
     "techmarket.core",
     "techmarket.accounts",
+    "techmarket.listings",
+    "techmarket.matching",
+    "techmarket.experts",
+    "techmarket.challenges",
+    "techmarket.contracts",
+    "techmarket.stats",
+    "techmarket.vouchers",
+    "techmarket.instruments",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,36 @@
+"""Notify users in the platform and, when they have an address, by email."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from techmarket.core.models import Notification
+
+
+def notify(
+    users: Iterable[Any], *, title: str, body: str = "", url: str = "", kind: str = ""
+) -> list[Notification]:
+    """Create one notification per user now; send the emails after the commit."""
+    created = [
+        Notification.objects.create(user=user, title=title, body=body, url=url, kind=kind)
+        for user in users
+    ]
+    recipients = [n.user.email for n in created if getattr(n.user, "email", "")]
+    if recipients:
+
+        def _send() -> None:
+            send_mail(
+                subject=f"【网上技术市场】{title}",
+                message=f"{body}\n\n{url}".strip(),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+                fail_silently=True,
+            )
+
+        transaction.on_commit(_send)
+    return created

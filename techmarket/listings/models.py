@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from techmarket.core.models import TimeStampedModel
+from techmarket.core.money import MoneyField
+from techmarket.core.taxonomy import FIELD_CHOICES
+from techmarket.listings.workflow import ListingStatus
+
+
+class Maturity(models.TextChoices):
+    LAB = "lab", "实验室阶段"
+    SMALL_PILOT = "small_pilot", "小试"
+    PILOT = "pilot", "中试"
+    INDUSTRIAL = "industrial", "产业化"
+
+
+class IpType(models.TextChoices):
+    INVENTION = "invention", "发明专利"
+    UTILITY = "utility", "实用新型专利"
+    DESIGN = "design", "外观设计专利"
+    SOFTWARE = "software", "软件著作权"
+    SECRET = "secret", "技术秘密"
+    PLANT_VARIETY = "plant_variety", "植物新品种"
+    IC_LAYOUT = "ic_layout", "集成电路布图设计"
+    NONE = "none", "无"
+
+
+class TransferMode(models.TextChoices):
+    TRANSFER = "transfer", "转让"
+    LICENSE = "license", "许可"
+    EQUITY = "equity", "作价入股"
+    CO_DEVELOPMENT = "co_development", "合作开发"
+    SERVICE = "service", "技术服务"
+
+
+class Listing(TimeStampedModel):
+    """What achievements and demands share: owner, workflow, region, import identity."""
+
+    owner = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="所属机构"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    external_id = models.CharField("外部编号", max_length=100, blank=True)
+    title = models.CharField("标题", max_length=200)
+    region_code = models.CharField("行政区划代码", max_length=6, blank=True)
+    region_name = models.CharField("地区", max_length=100, blank=True)
+    contact_name = models.CharField("联系人", max_length=100, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    contact_email = models.EmailField("联系邮箱", blank=True)
+    status = models.CharField(
+        "状态",
+        max_length=20,
+        choices=ListingStatus.choices,
+        default=ListingStatus.DRAFT,
+        db_index=True,
+    )
+    status_reason = models.TextField("审核意见", blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Achievement(Listing):
+    """科技成果."""
+
+    abstract = models.TextField("成果简介")
+    keywords = models.JSONField("关键词", default=list, blank=True)
+    field = models.CharField("技术领域", max_length=2, choices=FIELD_CHOICES, db_index=True)
+    subfield = models.CharField("技术子领域", max_length=4, blank=True)
+    industry_code = models.CharField("国民经济行业（GB/T 4754-2017）", max_length=5, blank=True)
+    maturity = models.CharField("成熟度", max_length=20, choices=Maturity.choices, blank=True)
+    ip_type = models.CharField("知识产权类型", max_length=20, choices=IpType.choices, blank=True)
+    patent_numbers = models.JSONField("专利号", default=list, blank=True)
+    transfer_modes = models.JSONField("转化方式", default=list, blank=True)
+    price = MoneyField("意向价格（元）", null=True, blank=True, help_text="空表示面议")
+    owner_display = models.CharField("成果持有人", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "科技成果"
+        verbose_name_plural = "科技成果"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="achievement_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=True) | models.Q(price__gte=0),
+                name="achievement_price_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "field", "published_at"])]
+
+
+class Demand(Listing):
+    """企业技术需求."""
+
+    description = models.TextField("需求描述")
+    industry = models.CharField("所属行业", max_length=100, blank=True)
+    industry_code = models.CharField("国民经济行业（GB/T 4754-2017）", max_length=5, blank=True)
+    field = models.CharField("技术领域", max_length=2, choices=FIELD_CHOICES, blank=True)
+    budget = MoneyField("预算（元）", null=True, blank=True, help_text="空表示面议")
+    deadline = models.DateField("截止日期", null=True, blank=True)
+    cooperation_modes = models.JSONField("合作方式", default=list, blank=True)
+    confidential = models.BooleanField(
+        "保密需求", default=False, help_text="公开页面隐藏企业名称和联系方式"
+    )
+
+    class Meta:
+        verbose_name = "技术需求"
+        verbose_name_plural = "技术需求"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="demand_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0),
+                name="demand_budget_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+
+class Comparator(models.TextChoices):
+    LE = "le", "≤"
+    LT = "lt", "<"
+    GE = "ge", "≥"
+    GT = "gt", ">"
+    EQ = "eq", "="
+    RANGE = "range", "范围"
+
+
+class TechnicalIndicator(models.Model):
+    """One structured indicator row, e.g. 工作温度 ≤ 250 ℃ (of an achievement or a demand)."""
+
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators"
+    )
+    demand = models.ForeignKey(
+        Demand, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators"
+    )
+    name = models.CharField("指标名称", max_length=100)
+    comparator = models.CharField("比较", max_length=8, choices=Comparator.choices)
+    value = models.DecimalField("数值", max_digits=20, decimal_places=6)
+    value_max = models.DecimalField(
+        "上限（范围）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    unit = models.CharField("单位", max_length=32, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "技术指标"
+        verbose_name_plural = "技术指标"
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(achievement__isnull=False) & models.Q(demand__isnull=True))
+                | (models.Q(achievement__isnull=True) & models.Q(demand__isnull=False)),
+                name="indicator_belongs_to_one_listing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.get_comparator_display()} {self.value} {self.unit}".strip()
