@@ -24,3 +24,16 @@ def test_nul_characters_on_a_page_get_a_chinese_page(db: Any) -> None:
     response = Client().get("/accounts/bureau/verification/", {"q": "\x00"})
     assert response.status_code == 400
     assert "空字符" in response.content.decode()
+
+
+def test_vendored_static_assets_are_served(db: Any) -> None:
+    # Regression: the project-level static folder was not on STATICFILES_DIRS, so the
+    # portal rendered without its stylesheet and htmx (404s).
+    from django.test import Client as LiveClient
+
+    client = LiveClient()
+    page = client.get("/").content.decode()
+    for asset in ("/static/techmarket/site.css", "/static/techmarket/htmx.min.js"):
+        assert asset in page
+        response = client.get(asset)
+        assert response.status_code == 200, asset

@@ -17,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", "8")),
+            help="每个进程处理请求的线程数（Django 是同步的，一个请求占用一个线程）",
+        )
         parser.add_argument("--with-worker", action="store_true", help="同时运行后台任务进程")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,6 +44,10 @@ class Command(BaseCommand):
                 str(options["port"]),
                 "--workers",
                 str(options["workers"]),
+                "--blocking-threads",
+                str(options["threads"]),
+                "--backpressure",
+                str(options["threads"] * 2),
                 "--no-ws",
                 "techmarket.wsgi:application",
             ]
