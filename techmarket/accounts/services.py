@@ -325,6 +325,10 @@ def member_remove(
     membership.delete()
 
 
+# 三权分立: one person holds at most one of the three administrator roles.
+SEPARATED_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+
+
 @transaction.atomic
 def privileged_role_grant(
     *,
@@ -334,25 +338,37 @@ def privileged_role_grant(
     role: str,
     request: HttpRequest | None = None,
 ) -> Membership:
-    """Security administrator grants a role; privileged ones only to government staff."""
+    """The security administrator grants a role; privileged roles only to government staff."""
     access.ensure_security_admin(actor)
-    if (
-        role == Role.SYSTEM_ADMIN
-        and Membership.objects.filter(user=user, role=Role.AUDITOR).exists()
-    ) or (
-        role == Role.AUDITOR
-        and Membership.objects.filter(
-            user=user, role__in=[Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN]
-        ).exists()
-    ):
+    if role in PRIVILEGED_ROLES and organisation.type != OrganisationType.GOVERNMENT:
         raise ApplicationError(
-            "系统管理员、安全管理员与审计员必须由不同的人担任（三权分立）。",
+            f"“{Role(role).label}”只能授予政府部门（科技局）的工作人员；"
+            f"“{organisation.name}”不是政府部门。",
+            code="privileged_role_outside_government",
+            status=409,
+        )
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ApplicationError(
+            f"用户 {user.username} 不是“{organisation.name}”的成员。", code="not_a_member"
+        )
+    held = set(
+        Membership.objects.filter(user=user, role__in=SEPARATED_ADMIN_ROLES)
+        .exclude(role=role)
+        .values_list("role", flat=True)
+    )
+    if role in SEPARATED_ADMIN_ROLES and held:
+        raise ApplicationError(
+            f"系统管理员、安全管理员与审计员必须由不同的人担任（三权分立）："
+            f"{user.username} 已是{'、'.join(Role(r).label for r in sorted(held))}。",
             code="separation_of_duties",
             status=409,
         )
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, role=role
     )
+    if role == Role.SYSTEM_ADMIN and not (user.is_staff and user.is_superuser):
+        # Django admin needs these flags; the admin site itself also checks the role.
+        User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
     if created:
         audit.record(
             "role.grant",
@@ -364,6 +380,28 @@ def privileged_role_grant(
             request=request,
         )
     return membership
+
+
+@transaction.atomic
+def privileged_role_revoke(
+    *, actor: User, membership: Membership, request: HttpRequest | None = None
+) -> None:
+    access.ensure_security_admin(actor)
+    if membership.user_id == actor.pk and membership.role == Role.SECURITY_ADMIN:
+        raise ApplicationError("不能撤销自己的安全管理员角色。", code="self_revoke", status=409)
+    user = membership.user
+    if membership.role == Role.SYSTEM_ADMIN:
+        User.objects.filter(pk=user.pk).update(is_staff=False, is_superuser=False)
+    audit.record(
+        "role.revoke",
+        actor=actor,
+        organisation=membership.organisation,
+        obj=membership,
+        summary=f"撤销 {user.username} 的角色：{membership.get_role_display()}",
+        changes={"user": user.username, "role": membership.role},
+        request=request,
+    )
+    membership.delete()
 
 
 @transaction.atomic

@@ -373,6 +373,15 @@ def security_view(request: HttpRequest) -> HttpResponse:
             if action == "unlock" and target:
                 services.account_unlock(actor=access.actor(request), user=target, request=request)
                 messages.success(request, f"已解锁 {target.username}。")
+            elif action == "revoke":
+                membership = Membership.objects.filter(
+                    pk=request.POST.get("membership_id") or 0, role__in=PRIVILEGED_ROLES
+                ).first()
+                if membership is not None:
+                    services.privileged_role_revoke(
+                        actor=access.actor(request), membership=membership, request=request
+                    )
+                    messages.success(request, f"已撤销 {membership.user.username} 的角色。")
             elif action == "reset_totp" and target:
                 services.totp_reset(actor=access.actor(request), user=target, request=request)
                 messages.success(

@@ -151,7 +151,7 @@ def test_the_last_administrator_cannot_be_removed(
         services.member_remove(actor=org_admin, membership=membership)
 
 
-def test_separation_of_duties_between_auditor_and_administrators(
+def test_separation_of_duties_between_auditor_and_administrators_is_checked_first(
     security_admin: User, auditor: User, bureau: Organisation
 ) -> None:
     with pytest.raises(ApplicationError, match="三权分立"):
@@ -169,3 +169,47 @@ def test_api_keys_are_stored_hashed_and_revocable(
     assert services.api_key_authenticate(issued.raw) == issued.api_key
     services.api_key_revoke(actor=org_admin, api_key=issued.api_key)
     assert services.api_key_authenticate(issued.raw) is None
+
+
+def test_privileged_roles_only_for_government_staff(
+    security_admin: User, org_admin: User, enterprise: Organisation
+) -> None:
+    with pytest.raises(ApplicationError, match="只能授予政府部门"):
+        services.privileged_role_grant(
+            actor=security_admin, user=org_admin, organisation=enterprise, role=Role.BUREAU_STAFF
+        )
+    assert not access.is_bureau_staff(org_admin)
+
+
+@pytest.mark.parametrize(
+    ("holder", "granted"),
+    [
+        ("auditor", Role.SYSTEM_ADMIN),
+        ("auditor", Role.SECURITY_ADMIN),
+        ("system_admin", Role.AUDITOR),
+        ("system_admin", Role.SECURITY_ADMIN),
+    ],
+)
+def test_the_three_administrators_are_different_people(
+    request: pytest.FixtureRequest, security_admin: User, bureau: Organisation, holder: str,
+    granted: str,
+) -> None:  # fmt: skip
+    user = request.getfixturevalue(holder)
+    with pytest.raises(ApplicationError, match="三权分立"):
+        services.privileged_role_grant(
+            actor=security_admin, user=user, organisation=bureau, role=granted
+        )
+
+
+def test_granting_and_revoking_the_system_administrator(
+    security_admin: User, bureau_staff: User, bureau: Organisation
+) -> None:
+    membership = services.privileged_role_grant(
+        actor=security_admin, user=bureau_staff, organisation=bureau, role=Role.SYSTEM_ADMIN
+    )
+    bureau_staff.refresh_from_db()
+    assert bureau_staff.is_staff
+    services.privileged_role_revoke(actor=security_admin, membership=membership)
+    bureau_staff.refresh_from_db()
+    assert not bureau_staff.is_staff
+    assert AuditEvent.objects.filter(action="role.revoke").exists()
