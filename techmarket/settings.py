@@ -207,3 +207,19 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}},
 }
 AUDIT_DB_GUARD = env_bool("AUDIT_DB_GUARD", True)
+
+# ---------------------------------------------------------------------------
+# Per-app configuration. Each app keeps its settings in its own block below;
+# domain numbers tagged [S]/[U] in RULES.md are configuration read from the environment.
+
+# --- listings (成果库 / 需求库) ---
+
+# --- matching (匹配与检索) ---
+
+# --- experts and challenges (专家库 / 揭榜挂帅) ---
+
+# --- contracts and stats (技术合同登记 / 统计) ---
+
+# --- vouchers and instruments (创新券 / 仪器共享) ---
+
+# --- end of per-app configuration ---

@@ -7,34 +7,42 @@ from django.urls import reverse
 
 from techmarket.accounts import access
 from techmarket.accounts.models import Role
+from techmarket.core.discovery import app_modules
 
-# (label, url name, roles that see it; empty = every signed-in user)
-WORKSPACE_LINKS: list[tuple[str, str, frozenset[str]]] = [
-    ("工作台", "accounts:workspace", frozenset()),
-    (
-        "本机构",
-        "accounts:organisation",
-        frozenset({Role.ORG_ADMIN, Role.MEMBER, Role.BROKER, Role.EXPERT}),
-    ),
-    ("机构认证审核", "accounts:verification_queue", frozenset({Role.BUREAU_STAFF})),
-    ("账户安全管理", "accounts:security", frozenset({Role.SECURITY_ADMIN})),
-    ("审计日志", "core:audit_log", frozenset({Role.AUDITOR})),
-]
+
+def public_links() -> list[dict[str, str]]:
+    return [
+        {"label": label, "url": reverse(name)}
+        for _config, module in app_modules("nav")
+        for label, name in getattr(module, "PUBLIC_LINKS", [])
+    ]
+
+
+def workspace_links(roles: set[str]) -> list[dict[str, str]]:
+    return [
+        {"label": label, "url": reverse(name)}
+        for _config, module in app_modules("nav")
+        for label, name, needed in getattr(module, "WORKSPACE_LINKS", [])
+        if not needed or roles & needed
+    ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    public = public_links()
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"workspace_links": [], "user_roles": [], "user_organisation": None}
+        return {
+            "public_links": public,
+            "workspace_links": [],
+            "user_roles": [],
+            "user_organisation": None,
+        }
     roles = access.roles_of(user)
-    links = [
-        {"label": label, "url": reverse(name)}
-        for label, name, needed in WORKSPACE_LINKS
-        if not needed or roles & needed
-    ]
+    links = workspace_links(roles)
     if Role.SYSTEM_ADMIN in roles:
         links.append({"label": "系统管理", "url": reverse("admin:index")})
     return {
+        "public_links": public,
         "workspace_links": links,
         "user_roles": sorted(Role(r).label for r in roles),
         "user_organisation": access.primary_organisation(user),

@@ -6,13 +6,12 @@ INSTALLED_APPS order after the accounts are created, and may add lines to the pr
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 
+from techmarket.core.discovery import app_modules
 from techmarket.core.identifiers import USCC_CHARSET, uscc_check_char
 
 ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
@@ -39,15 +38,7 @@ class DemoContext:
 
 def load_all(context: DemoContext) -> DemoContext:
     with transaction.atomic():
-        for app_config in apps.get_app_configs():
-            if not app_config.name.startswith("techmarket."):
-                continue
-            try:
-                module = importlib.import_module(f"{app_config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app_config.name}.demo":
-                    raise
-                continue
+        for _config, module in app_modules("demo"):
             loader = getattr(module, "load", None)
             if loader is not None:
                 loader(context)

@@ -7,13 +7,12 @@ The dashboard discovers those modules; it never imports another app's models its
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.apps import apps
+from techmarket.core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -30,15 +29,7 @@ FigureSource = Callable[..., list[Figure]]
 
 def figure_sources() -> list[tuple[str, FigureSource]]:
     sources: list[tuple[str, FigureSource]] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("techmarket."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.stats")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.stats":
-                raise
-            continue
+    for config, module in app_modules("stats"):
         source = getattr(module, "dashboard_figures", None)
         if source is not None:
             sources.append((config.label, source))
