@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from techmarket.core.models import TimeStampedModel
 from techmarket.core.money import MoneyField
@@ -35,6 +36,14 @@ class TransferMode(models.TextChoices):
     SERVICE = "service", "技术服务"
 
 
+class OwnerType(models.TextChoices):
+    UNIVERSITY = "university", "高校"
+    INSTITUTE = "institute", "科研院所"
+    ENTERPRISE = "enterprise", "企业"
+    PERSON = "person", "个人"
+    OTHER = "other", "其他"
+
+
 class Listing(TimeStampedModel):
     """What achievements and demands share: owner, workflow, region, import identity."""
 
@@ -60,6 +69,8 @@ class Listing(TimeStampedModel):
     )
     status_reason = models.TextField("审核意见", blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
+    # SHA-256 of the normalised imported values: a re-import of an unchanged row is a no-op.
+    import_fingerprint = models.CharField("导入指纹", max_length=64, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -82,6 +93,9 @@ class Achievement(Listing):
     transfer_modes = models.JSONField("转化方式", default=list, blank=True)
     price = MoneyField("意向价格（元）", null=True, blank=True, help_text="空表示面议")
     owner_display = models.CharField("成果持有人", max_length=200, blank=True)
+    owner_type = models.CharField(
+        "持有人类型", max_length=20, choices=OwnerType.choices, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = "科技成果"
@@ -97,7 +111,11 @@ class Achievement(Listing):
                 name="achievement_price_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["status", "field", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "field", "published_at"]),
+            models.Index(fields=["status", "published_at"], name="achievement_status_pub"),
+            models.Index(fields=["status", "price"], name="achievement_status_price"),
+        ]
 
 
 class Demand(Listing):
@@ -172,3 +190,92 @@ class TechnicalIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.get_comparator_display()} {self.value} {self.unit}".strip()
+
+
+def attachment_path(instance: ListingAttachment, filename: str) -> str:
+    owner = "achievement" if instance.achievement_id else "demand"
+    listing_id = instance.achievement_id or instance.demand_id
+    return f"listings/{owner}/{listing_id}/{instance.sha256[:16]}{instance.extension}"
+
+
+class ListingAttachment(models.Model):
+    """A PDF or image of an achievement or demand, stored under MEDIA_ROOT (never served
+    directly: the attachment view checks access first)."""
+
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    demand = models.ForeignKey(
+        Demand, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField("文件", upload_to=attachment_path, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(achievement__isnull=False) & models.Q(demand__isnull=True))
+                | (models.Q(achievement__isnull=True) & models.Q(demand__isnull=False)),
+                name="attachment_belongs_to_one_listing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportJob(models.Model):
+    """One uploaded import file run in the background, with its progress and outcome."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        REJECTED = "rejected", "未导入（有错误）"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("类型", max_length=20)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to="listings/imports/%Y/%m/", max_length=300)
+    original_name = models.CharField("文件名", max_length=200)
+    submit = models.BooleanField("导入后提交审核", default=False)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField("总行数", default=0)
+    processed = models.PositiveIntegerField("已处理", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+    message = models.TextField("说明", blank=True)
+    errors = models.JSONField("错误", default=list, blank=True)
+    created_at = models.DateTimeField("提交时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        if self.state in {self.State.DONE, self.State.REJECTED}:
+            return 100
+        return int(self.processed * 100 / self.total) if self.total else 0

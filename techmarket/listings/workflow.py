@@ -24,3 +24,11 @@ LISTING_TRANSITIONS: dict[str, frozenset[str]] = {
     ListingStatus.CLOSED: frozenset(),
     ListingStatus.EXPIRED: frozenset(),
 }
+
+# Moves the owning organisation makes; the others belong to bureau staff (review) or to
+# the system (expiry of a demand past its deadline).
+OWNER_MOVES = frozenset({ListingStatus.SUBMITTED, ListingStatus.WITHDRAWN, ListingStatus.CLOSED})
+REVIEW_MOVES = frozenset({ListingStatus.PUBLISHED, ListingStatus.RETURNED})
+SYSTEM_MOVES = frozenset({ListingStatus.EXPIRED})
+# Statuses in which the owner may still edit the content.
+EDITABLE_STATUSES = frozenset({ListingStatus.DRAFT, ListingStatus.RETURNED})

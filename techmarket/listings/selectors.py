@@ -1,0 +1,251 @@
+"""Reads: what the public may see, the filtered lists with per-option counts, my
+listings and the review queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from techmarket.core.money import WAN
+from techmarket.core.regions import PROVINCES
+from techmarket.core.taxonomy import FIELD_CHOICES
+from techmarket.listings.models import (
+    Achievement,
+    Demand,
+    IpType,
+    Maturity,
+    OwnerType,
+    TransferMode,
+)
+from techmarket.listings.workflow import ListingStatus
+
+
+def published_achievements() -> QuerySet[Achievement]:
+    """Achievements the public may see (published only)."""
+    return Achievement.objects.filter(status=ListingStatus.PUBLISHED)
+
+
+def published_demands() -> QuerySet[Demand]:
+    """Demands the public may see (published only). Confidential ones are included:
+    pages and the API hide their enterprise name and contact."""
+    return Demand.objects.filter(status=ListingStatus.PUBLISHED)
+
+
+SORTS: dict[str, tuple[str, str]] = {
+    "newest": ("最新发布", "-published_at"),
+    "oldest": ("最早发布", "published_at"),
+    "price_asc": ("价格从低到高", "amount"),
+    "price_desc": ("价格从高到低", "-amount"),
+    "title": ("标题", "title"),
+}
+
+
+@dataclass
+class ListingFilters:
+    """Parsed filter parameters (from a query string or the API)."""
+
+    q: str = ""
+    field: str = ""
+    region: str = ""  # 2-digit province code
+    maturity: str = ""
+    ip_type: str = ""
+    owner_type: str = ""
+    mode: str = ""  # a TransferMode value
+    min_wan: Decimal | None = None
+    max_wan: Decimal | None = None
+    sort: str = "newest"
+
+    @classmethod
+    def from_params(cls, params: Any) -> ListingFilters:
+        def decimal(name: str) -> Decimal | None:
+            raw = (params.get(name) or "").strip() if hasattr(params, "get") else ""
+            try:
+                value = Decimal(str(raw)) if raw not in ("", None) else None
+            except InvalidOperation:
+                return None
+            return value if value is not None and value >= 0 else None
+
+        def text(name: str) -> str:
+            value = params.get(name) if hasattr(params, "get") else None
+            return str(value or "").strip()[:100]
+
+        sort = text("sort")
+        return cls(
+            q=text("q"),
+            field=text("field"),
+            region=text("region"),
+            maturity=text("maturity"),
+            ip_type=text("ip_type"),
+            owner_type=text("owner_type"),
+            mode=text("mode"),
+            min_wan=decimal("min_wan"),
+            max_wan=decimal("max_wan"),
+            sort=sort if sort in SORTS else "newest",
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        data = {k: str(v) for k, v in self.__dict__.items() if v not in ("", None)}
+        if data.get("sort") == "newest":
+            del data["sort"]
+        return data
+
+
+FACETS_ACHIEVEMENT = ("field", "region", "maturity", "ip_type", "owner_type", "mode")
+FACETS_DEMAND = ("field", "region", "mode")
+
+
+def _amount_field(model: type) -> str:
+    return "price" if model is Achievement else "budget"
+
+
+def _conditions(model: type, filters: ListingFilters, skip: str = "") -> Q:
+    cond = Q()
+    text_fields = ("title", "abstract") if model is Achievement else ("title", "description")
+    if filters.q:
+        for word in filters.q.split()[:5]:
+            part = Q()
+            for name in text_fields:
+                part |= Q(**{f"{name}__icontains": word})
+            if model is Achievement:
+                part |= Q(keywords__icontains=word)
+            else:
+                part |= Q(industry__icontains=word)
+            cond &= part
+    if filters.field and skip != "field":
+        cond &= Q(field=filters.field)
+    if filters.region and skip != "region":
+        cond &= Q(region_code__startswith=filters.region[:2])
+    if model is Achievement:
+        if filters.maturity and skip != "maturity":
+            cond &= Q(maturity=filters.maturity)
+        if filters.ip_type and skip != "ip_type":
+            cond &= Q(ip_type=filters.ip_type)
+        if filters.owner_type and skip != "owner_type":
+            cond &= Q(owner_type=filters.owner_type)
+    modes = "transfer_modes" if model is Achievement else "cooperation_modes"
+    if filters.mode and skip != "mode":
+        # The JSON text holds each mode in quotes: a substring match is exact and works
+        # the same on SQLite and PostgreSQL (JSON containment does not exist in SQLite).
+        cond &= Q(**{f"{modes}__icontains": f'"{filters.mode}"'})
+    amount = _amount_field(model)
+    if filters.min_wan is not None:
+        cond &= Q(**{f"{amount}__gte": filters.min_wan * WAN})
+    if filters.max_wan is not None:
+        cond &= Q(**{f"{amount}__lte": filters.max_wan * WAN})
+    return cond
+
+
+def filter_listings(
+    queryset: QuerySet[Any], filters: ListingFilters, *, skip: str = ""
+) -> QuerySet[Any]:
+    model = queryset.model
+    result = queryset.filter(_conditions(model, filters, skip))
+    if skip:
+        return result
+    order = SORTS[filters.sort][1]
+    amount = _amount_field(model)
+    if "amount" in order:
+        from django.db.models import F
+
+        expression = F(amount)
+        ordering = (
+            expression.desc(nulls_last=True)
+            if order.startswith("-")
+            else expression.asc(nulls_last=True)
+        )
+        return result.order_by(ordering, "-id")
+    return result.order_by(order, "-id")
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[tuple[str, str, int]] = field(default_factory=list)  # value, label, count
+
+
+def _grouped(queryset: QuerySet[Any], column: str) -> dict[str, int]:
+    return {
+        row[column]: row["n"]
+        for row in queryset.order_by().values(column).annotate(n=Count("id"))
+        if row[column]
+    }
+
+
+def facet_counts(queryset: QuerySet[Any], filters: ListingFilters) -> list[Facet]:
+    """Per-option counts: each facet counted under every other active filter."""
+    model = queryset.model
+    names = FACETS_ACHIEVEMENT if model is Achievement else FACETS_DEMAND
+    facets = []
+    for name in names:
+        base = filter_listings(queryset, filters, skip=name)
+        if name == "field":
+            counts = _grouped(base, "field")
+            options = [(code, label, counts.get(code, 0)) for code, label in FIELD_CHOICES]
+            facets.append(Facet("field", "技术领域", options))
+        elif name == "region":
+            raw: dict[str, int] = {}
+            for row in base.order_by().values("region_code").annotate(n=Count("id")):
+                province = (row["region_code"] or "")[:2]
+                if province in PROVINCES:
+                    raw[province] = raw.get(province, 0) + row["n"]
+            options = [(code, PROVINCES[code], n) for code, n in sorted(raw.items())]
+            facets.append(Facet("region", "地区", options))
+        elif name == "maturity":
+            counts = _grouped(base, "maturity")
+            facets.append(
+                Facet(
+                    "maturity",
+                    "成熟度",
+                    [(v, str(lbl), counts.get(v, 0)) for v, lbl in Maturity.choices],
+                )
+            )
+        elif name == "ip_type":
+            counts = _grouped(base, "ip_type")
+            facets.append(
+                Facet(
+                    "ip_type",
+                    "知识产权",
+                    [(v, str(lbl), counts.get(v, 0)) for v, lbl in IpType.choices],
+                )
+            )
+        elif name == "owner_type":
+            counts = _grouped(base, "owner_type")
+            facets.append(
+                Facet(
+                    "owner_type",
+                    "持有人类型",
+                    [(v, str(lbl), counts.get(v, 0)) for v, lbl in OwnerType.choices],
+                )
+            )
+        elif name == "mode":
+            modes = "transfer_modes" if model is Achievement else "cooperation_modes"
+            aggregates = {
+                value: Count("id", filter=Q(**{f"{modes}__icontains": f'"{value}"'}))
+                for value in TransferMode.values
+            }
+            counts = base.order_by().aggregate(**aggregates)
+            label = "转化方式" if model is Achievement else "合作方式"
+            facets.append(
+                Facet(
+                    "mode",
+                    label,
+                    [(v, str(lbl), counts[v] or 0) for v, lbl in TransferMode.choices],
+                )
+            )
+    return facets
+
+
+def listings_of_organisations(model: type[Any], organisation_ids: list[int]) -> QuerySet[Any]:
+    return model.objects.filter(owner_id__in=organisation_ids).order_by("-updated_at", "-id")
+
+
+def review_queue(model: type[Any]) -> QuerySet[Any]:
+    return (
+        model.objects.filter(status=ListingStatus.SUBMITTED)
+        .select_related("owner")
+        .order_by("updated_at", "id")
+    )
