@@ -213,6 +213,9 @@ AUDIT_DB_GUARD = env_bool("AUDIT_DB_GUARD", True)
 # domain numbers tagged [S]/[U] in RULES.md are configuration read from the environment.
 
 # --- listings (成果库 / 需求库) ---
+LISTINGS_IMPORT_MAX_BYTES = env_int("LISTINGS_IMPORT_MAX_BYTES", 256 * 1024 * 1024)
+LISTINGS_IMPORT_MAX_ERRORS = env_int("LISTINGS_IMPORT_MAX_ERRORS", 1000)
+LISTINGS_EXPORT_MAX_ROWS = env_int("LISTINGS_EXPORT_MAX_ROWS", 50_000)
 
 # --- matching (匹配与检索) ---
 

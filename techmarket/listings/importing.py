@@ -19,7 +19,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -113,6 +113,10 @@ MATURITY = _choice_map(Maturity.choices)
 IP_TYPES = _choice_map(IpType.choices)
 OWNER_TYPES = _choice_map(OwnerType.choices)
 MODES = _choice_map(TransferMode.choices)
+OWNER_LABELS = [str(v) for v in OwnerType.labels]
+MATURITY_LABELS = [str(v) for v in Maturity.labels]
+IP_LABELS = [str(v) for v in IpType.labels]
+MODE_LABELS_TEXT = "、".join(str(v) for v in TransferMode.labels)
 
 
 @dataclass(frozen=True)
@@ -381,8 +385,7 @@ def _modes(row: _Row, key: str) -> list[str]:
     values = []
     for item in row.items(key):
         if item not in MODES:
-            allowed = "、".join(str(label) for label in TransferMode.labels)
-            row.error(key, f"“{item}”不是允许的方式，可选：{allowed}。")
+            row.error(key, f"“{item}”不是允许的方式，可选：{MODE_LABELS_TEXT}。")
         else:
             values.append(MODES[item])
     return list(dict.fromkeys(values))
@@ -409,10 +412,10 @@ def check_achievement(row: _Row) -> dict[str, Any]:
         "abstract": row.text("abstract", required=True),
         "keywords": row.items("keywords"),
         "field": row.field_code(required=True),
-        "owner_type": row.choice("owner_type", OWNER_TYPES, list(map(str, OwnerType.labels))),
+        "owner_type": row.choice("owner_type", OWNER_TYPES, OWNER_LABELS),
         "owner_display": row.text("owner", max_length=200),
-        "maturity": row.choice("maturity", MATURITY, list(map(str, Maturity.labels))),
-        "ip_type": row.choice("ip", IP_TYPES, list(map(str, IpType.labels))),
+        "maturity": row.choice("maturity", MATURITY, MATURITY_LABELS),
+        "ip_type": row.choice("ip", IP_TYPES, IP_LABELS),
         "transfer_modes": _modes(row, "transfer_modes"),
         "price": row.wan("price_wan"),
     }
@@ -524,12 +527,21 @@ def check_file(kind: str, path: Path, *, progress: Progress | None = None) -> li
         raise _file_error(
             f"文件大小 {size / 1048576:.1f} MB 超过上限 {max_bytes() / 1048576:.0f} MB。"
         )
+    return check_records(kind, read_records(kind, path), progress=progress)
+
+
+def check_records(
+    kind: str,
+    records: Iterable[tuple[int, dict[str, Any] | RowError]],
+    *,
+    progress: Progress | None = None,
+) -> list[_Checked]:
     checker = check_achievement if kind == "achievements" else check_demand
     errors: list[RowError] = []
     error_count = 0
     checked: list[_Checked] = []
     seen: dict[str, int] = {}
-    for number, record in read_records(kind, path):
+    for number, record in records:
         if isinstance(record, RowError):
             error_count += 1
             if len(errors) < max_errors():
@@ -591,6 +603,29 @@ def import_file(
         submit=submit,
         progress=progress,
         source=path.name,
+    )
+
+
+def import_records(
+    kind: str,
+    records: Iterable[dict[str, Any]],
+    *,
+    organisation: Any,
+    publish: bool = False,
+    source: str = "",
+) -> ImportResult:
+    """A system import of records already in memory (demo data, tools): same checks,
+    same all-or-nothing write as ``import_file``."""
+    rows = check_records(kind, enumerate(records, start=1))
+    return _write(
+        kind,
+        rows,
+        organisation=organisation,
+        actor=None,
+        publish=publish,
+        submit=False,
+        progress=None,
+        source=source or "内置数据",
     )
 
 

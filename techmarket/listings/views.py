@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -67,7 +68,7 @@ def listing_list(request: HttpRequest, kind: str) -> HttpResponse:
     base = spec["published"]()
     queryset = selectors.filter_listings(base, filters)
     if request.GET.get("export") == "xlsx":
-        limit = 50_000
+        limit = int(getattr(settings, "LISTINGS_EXPORT_MAX_ROWS", 50_000))
         rows = queryset.select_related("owner")[:limit]
         return xlsx_response(f"{spec['label']}.xlsx", exporting.export_xlsx(kind, rows))
     page = Paginator(queryset.select_related("owner"), PAGE_SIZE).get_page(request.GET.get("page"))
