@@ -69,10 +69,10 @@ def main() -> None:
         again = import_file("achievements", path, organisation=organisation, publish=publish)
         second = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"database: {connection.vendor}; file: {count} records, {size_mb:.0f} MB")  # noqa: T201
-    print(f"first import: {first:.1f} s (created {result.created})")  # noqa: T201
-    print(f"re-import (unchanged {again.unchanged}): {second:.1f} s")  # noqa: T201
-    print(f"peak RSS of the process: {peak_mb:.0f} MB")  # noqa: T201
+    print(f"database: {connection.vendor}; file: {count} records, {size_mb:.0f} MB")
+    print(f"first import: {first:.1f} s (created {result.created})")
+    print(f"re-import (unchanged {again.unchanged}): {second:.1f} s")
+    print(f"peak RSS of the process: {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":
