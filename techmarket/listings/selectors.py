@@ -3,10 +3,13 @@ listings and the review queue."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from techmarket.core.money import WAN
@@ -176,7 +179,29 @@ def _grouped(queryset: QuerySet[Any], column: str) -> dict[str, int]:
 
 
 def facet_counts(queryset: QuerySet[Any], filters: ListingFilters) -> list[Facet]:
-    """Per-option counts: each facet counted under every other active filter."""
+    """Per-option counts: each facet counted under every other active filter.
+
+    Counting every option of every facet costs several grouped scans of the published
+    set (~0.7 s at 100k rows), so the counts of one filter combination are cached for
+    LISTINGS_FACET_CACHE_SECONDS; the list itself is always read fresh."""
+    seconds = int(getattr(settings, "LISTINGS_FACET_CACHE_SECONDS", 60))
+    if seconds <= 0:
+        return _facet_counts(queryset, filters)
+    params = {k: v for k, v in filters.as_dict().items() if k != "sort"}
+    key = (
+        "listings:facets:"
+        + hashlib.sha256(
+            f"{queryset.model._meta.label}|{sorted(params.items())}".encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is None:
+        cached = _facet_counts(queryset, filters)
+        cache.set(key, cached, seconds)
+    return list(cached)
+
+
+def _facet_counts(queryset: QuerySet[Any], filters: ListingFilters) -> list[Facet]:
     model = queryset.model
     names = FACETS_ACHIEVEMENT if model is Achievement else FACETS_DEMAND
     facets = []
