@@ -114,6 +114,11 @@ class Achievement(Listing):
         indexes = [
             models.Index(fields=["status", "field", "published_at"]),
             models.Index(fields=["status", "published_at"], name="achievement_status_pub"),
+            # The public list's order (newest first, id breaking ties) read straight off
+            # the index, also when many rows share a publication time (bulk imports).
+            models.Index(
+                fields=["status", "published_at", "id"], name="achievement_status_pub_id"
+            ),
             models.Index(fields=["status", "price"], name="achievement_status_price"),
         ]
 
@@ -146,7 +151,10 @@ class Demand(Listing):
                 name="demand_budget_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            models.Index(fields=["status", "published_at", "id"], name="demand_status_pub_id"),
+        ]
 
 
 class Comparator(models.TextChoices):
