@@ -748,6 +748,10 @@ def _write(
         result.created += len(new_rows[start : start + batch])
         if progress is not None:
             progress(min(total, result.unchanged + result.updated + result.created), total)
+    if len(new_rows) >= 10_000:
+        # Fresh statistics, so the planner uses the list indexes right after a big import.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     new_ids: list[int] = []
     if new_rows:
         wanted = {row["external_id"] for row in new_rows}

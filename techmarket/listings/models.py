@@ -116,9 +116,7 @@ class Achievement(Listing):
             models.Index(fields=["status", "published_at"], name="achievement_status_pub"),
             # The public list's order (newest first, id breaking ties) read straight off
             # the index, also when many rows share a publication time (bulk imports).
-            models.Index(
-                fields=["status", "published_at", "id"], name="achievement_status_pub_id"
-            ),
+            models.Index(fields=["status", "published_at", "id"], name="achievement_status_pub_id"),
             models.Index(fields=["status", "price"], name="achievement_status_price"),
         ]
 
