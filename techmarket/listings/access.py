@@ -6,7 +6,7 @@ from typing import Any
 
 from techmarket.accounts import access as accounts_access
 from techmarket.core.errors import NotFound, PermissionRefused
-from techmarket.listings.models import Achievement, Demand
+from techmarket.listings.models import Achievement, ContactRequest, Demand
 from techmarket.listings.workflow import EDITABLE_STATUSES, ListingStatus
 
 Listing = Achievement | Demand
@@ -30,10 +30,18 @@ def can_view_listing(user: Any, listing: Listing) -> bool:
 
 def can_see_demand_identity(user: Any, demand: Demand) -> bool:
     """A confidential demand's enterprise name and contact: owner and bureau only."""
-    return (
+    if (
         not demand.confidential
         or is_owner_member(user, demand)
         or accounts_access.is_bureau_staff(user)
+    ):
+        return True
+    org_ids = [o.pk for o in accounts_access.organisations_of(user)]
+    return (
+        bool(org_ids)
+        and demand.contact_requests.filter(
+            organisation_id__in=org_ids, state=ContactRequest.State.ACCEPTED
+        ).exists()
     )
 
 

@@ -285,3 +285,38 @@ class ImportJob(models.Model):
         if self.state in {self.State.DONE, self.State.REJECTED}:
             return 100
         return int(self.processed * 100 / self.total) if self.total else 0
+
+
+class ContactRequest(models.Model):
+    """A supplier asks to see a confidential demand's enterprise and contact; the
+    enterprise accepts or declines."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待回复"
+        ACCEPTED = "accepted", "已同意"
+        DECLINED = "declined", "已拒绝"
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="contact_requests")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField("留言", blank=True)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_at = models.DateTimeField("回复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "联系申请"
+        verbose_name_plural = "联系申请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "organisation"], name="contact_request_once_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.demand_id}"

@@ -29,6 +29,7 @@ from techmarket.listings import access
 from techmarket.listings.models import (
     Achievement,
     Comparator,
+    ContactRequest,
     Demand,
     ListingAttachment,
     TechnicalIndicator,
@@ -429,3 +430,69 @@ def attachment_add(
         request=request,
     )
     return attachment
+
+
+@transaction.atomic
+def contact_request_create(
+    *, actor: Any, demand: Demand, message: str = "", request: HttpRequest | None = None
+) -> ContactRequest:
+    """A verified supplier asks for a confidential demand's enterprise and contact."""
+    from techmarket.accounts import access as accounts_access
+
+    organisation = accounts_access.primary_organisation(actor)
+    if organisation is None:
+        raise ApplicationError("请以机构身份登录后申请联系。", code="no_organisation", status=403)
+    access.ensure_can_create(actor, organisation)
+    if demand.owner_id == organisation.pk:
+        raise ApplicationError("这是本机构发布的需求。", code="own_demand")
+    if not demand.confidential or demand.status != ListingStatus.PUBLISHED:
+        raise ApplicationError("只有已发布的保密需求需要申请联系。", code="not_confidential")
+    existing = ContactRequest.objects.filter(demand=demand, organisation=organisation).first()
+    if existing is not None:
+        raise ApplicationError(
+            f"本机构已申请过（{existing.get_state_display()}），不能重复申请。",
+            code="duplicate_request",
+            status=409,
+        )
+    contact = ContactRequest.objects.create(
+        demand=demand,
+        organisation=organisation,
+        requested_by=actor,
+        message=(message or "").strip()[:1000],
+    )
+    audit.record(
+        "demand.contact_request",
+        actor=actor,
+        organisation=organisation,
+        obj=demand,
+        summary=f"申请联系保密需求“{demand.title}”",
+        request=request,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_request_decide(
+    *, actor: Any, contact: ContactRequest, accept: bool, request: HttpRequest | None = None
+) -> ContactRequest:
+    """The demand's enterprise accepts or declines; accepted suppliers see name and contact."""
+    locked = ContactRequest.objects.select_for_update().select_related("demand").get(pk=contact.pk)
+    access.ensure_owner(actor, locked.demand)
+    if locked.state != ContactRequest.State.PENDING:
+        raise ApplicationError(
+            f"该申请已{locked.get_state_display()}，不能再更改。",
+            code="already_decided",
+            status=409,
+        )
+    locked.state = ContactRequest.State.ACCEPTED if accept else ContactRequest.State.DECLINED
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["state", "decided_at"])
+    audit.record(
+        f"demand.contact_{locked.state}",
+        actor=actor,
+        organisation=locked.demand.owner_id,
+        obj=locked.demand,
+        summary=f"{locked.get_state_display()}机构#{locked.organisation_id}的联系申请",
+        request=request,
+    )
+    return locked

@@ -28,7 +28,13 @@ from techmarket.listings.forms import (
     ImportForm,
     ReasonForm,
 )
-from techmarket.listings.models import Achievement, Demand, ImportJob, ListingAttachment
+from techmarket.listings.models import (
+    Achievement,
+    ContactRequest,
+    Demand,
+    ImportJob,
+    ListingAttachment,
+)
 from techmarket.listings.workflow import LISTING_TRANSITIONS, ListingStatus
 
 KINDS: dict[str, dict[str, Any]] = {
@@ -137,6 +143,15 @@ def listing_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "attachments": listing.attachments.all(),
             "attachment_form": AttachmentForm(),
             "indicators": listing.indicators.all(),
+            "can_request_contact": isinstance(listing, Demand)
+            and listing.confidential
+            and listing.status == ListingStatus.PUBLISHED
+            and request.user.is_authenticated
+            and not owner_member
+            and not access.can_see_demand_identity(request.user, listing),
+            "contact_requests": listing.contact_requests.select_related("organisation")
+            if isinstance(listing, Demand) and owner_member
+            else [],
         },
     )
 
@@ -375,3 +390,36 @@ def export_jsonl(request: HttpRequest, kind: str) -> HttpResponseBase:
 
 def import_job_url(job: ImportJob) -> str:
     return reverse("listings:import_job", args=[job.pk])
+
+
+@login_required
+@require_POST
+def contact_request(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_actor(request)
+    demand = access.get_demand_for_user(user, pk)
+    try:
+        services.contact_request_create(
+            actor=user, demand=demand, message=request.POST.get("message", ""), request=request
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已发送联系申请，需求方同意后即可看到企业名称和联系方式。")
+    return redirect("listings:demand_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_actor(request)
+    contact = get_object_or_404(ContactRequest, pk=pk)
+    demand = access.get_demand_for_user(user, contact.demand_id)
+    try:
+        services.contact_request_decide(
+            actor=user, contact=contact, accept=request.POST.get("accept") == "1", request=request
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已回复联系申请。")
+    return redirect("listings:demand_detail", pk=demand.pk)

@@ -147,3 +147,25 @@ def test_nav_links_resolve(client: Any, bureau_staff: Any) -> None:
     page = client.get("/").content.decode()
     assert reverse("listings:achievement_list") in page
     assert "技术需求" in page
+
+
+def test_a_supplier_sees_a_confidential_demand_only_after_the_enterprise_accepts(
+    client: Any, org_admin: Any, enterprise: Any, outsider: Any
+) -> None:
+    secret = factories.demand(enterprise, status=S.PUBLISHED, confidential=True)
+    url = reverse("listings:demand_detail", args=[secret.pk])
+    signed_in_client(client, outsider)
+    assert enterprise.name not in client.get(url).content.decode()
+    client.post(reverse("listings:contact_request", args=[secret.pk]), {"message": "可提供方案"})
+    assert enterprise.name not in client.get(url).content.decode()
+    client.logout()
+    signed_in_client(client, org_admin)
+    page = client.get(url).content.decode()
+    assert "可提供方案" in page
+    contact = secret.contact_requests.get()
+    client.post(reverse("listings:contact_decide", args=[contact.pk]), {"accept": "1"})
+    client.logout()
+    signed_in_client(client, outsider)
+    page = client.get(url).content.decode()
+    assert enterprise.name in page
+    assert "0575-88888888" in page
