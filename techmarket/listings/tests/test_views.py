@@ -169,3 +169,23 @@ def test_a_supplier_sees_a_confidential_demand_only_after_the_enterprise_accepts
     page = client.get(url).content.decode()
     assert enterprise.name in page
     assert "0575-88888888" in page
+
+
+def test_attachments_are_checked_stored_and_served_only_to_those_who_may_see(
+    client: Any, org_admin: Any, enterprise: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    listing = factories.achievement(enterprise)
+    signed_in_client(client, org_admin)
+    url = reverse("listings:attachment_add", args=["achievements", listing.pk])
+    fake = SimpleUploadedFile("说明.pdf", b"MZ\x90\x00 not a pdf")
+    client.post(url, {"file": fake})
+    assert listing.attachments.count() == 0
+    pdf = SimpleUploadedFile("说明.pdf", b"%PDF-1.4\n%test\n")
+    client.post(url, {"file": pdf})
+    attachment = listing.attachments.get()
+    download = client.get(reverse("listings:attachment", args=[attachment.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    client.logout()
+    assert client.get(reverse("listings:attachment", args=[attachment.pk])).status_code == 404
