@@ -78,3 +78,22 @@ def test_create_submit_and_publish_through_the_api(
         content_type="application/json",
     )
     assert done.json()["status"] == "published"
+
+
+def test_import_through_the_api_reports_progress(
+    client: Any, org_admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    signed_in_client(client, org_admin)
+    line = '{"id": "J1", "title": "t", "abstract": "a", "field": "新材料", "ip": null}\n'
+    upload = SimpleUploadedFile("a.jsonl", line.encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/listings/imports", {"kind": "achievements", "file": upload, "submit": "true"}
+        )
+    assert response.status_code == 202, response.content
+    job = client.get(f"/api/v1/listings/imports/{response.json()['id']}").json()
+    assert job["state"] == "done"
+    assert job["created"] == 1
+    assert job["percent"] == 100
