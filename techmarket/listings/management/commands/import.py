@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from techmarket.accounts.models import Organisation
 from techmarket.listings.importing import ImportRejected, import_file
@@ -27,35 +27,41 @@ class Command(BaseCommand):
         organisation = Organisation.objects.filter(uscc=options["org"].strip().upper()).first()
         if organisation is None:
             raise CommandError(f"找不到统一社会信用代码为 {options['org']} 的机构。")
-        with Progress(
-            TextColumn("导入中"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TextColumn("{task.completed}/{task.total} 行"),
-            TimeElapsedColumn(),
-            disable=options["no_progress"],
-            transient=False,
-        ) as bar:
-            task = bar.add_task("import", total=None)
+        started = time.monotonic()
+        show = not options["no_progress"]
 
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total or None)
+        def progress(done: int, total: int) -> None:
+            if not show:
+                return
+            elapsed = time.monotonic() - started
+            if total:
+                filled = int(30 * done / total)
+                bar = "█" * filled + "░" * (30 - filled)
+                line = f"\r导入中 {bar} {done * 100 // total:3d}% {done}/{total} 行 {elapsed:.0f}s"
+            else:
+                line = f"\r检查中 {done} 行 {elapsed:.0f}s"
+            self.stderr.write(line, ending="")
+            self.stderr.flush()
 
-            try:
-                result = import_file(
-                    options["kind"],
-                    options["file"],
-                    organisation=organisation,
-                    publish=options["publish"],
-                    submit=options["submit"],
-                    progress=progress,
+        try:
+            result = import_file(
+                options["kind"],
+                options["file"],
+                organisation=organisation,
+                publish=options["publish"],
+                submit=options["submit"],
+                progress=progress,
+            )
+        except ImportRejected as rejected:
+            if show:
+                self.stderr.write("")
+            for error in rejected.errors[:50]:
+                self.stderr.write(
+                    f"第{error.row}行 [{error.column}] {error.value!r}：{error.message}"
                 )
-            except ImportRejected as rejected:
-                for error in rejected.errors[:50]:
-                    self.stderr.write(
-                        f"第{error.row}行 [{error.column}] {error.value!r}：{error.message}"
-                    )
-                raise CommandError(rejected.message) from rejected
+            raise CommandError(rejected.message) from rejected
+        if show:
+            self.stderr.write("")
         self.stdout.write(
             self.style.SUCCESS(
                 f"导入完成：新增 {result.created}，更新 {result.updated}，未变化 {result.unchanged}。"
