@@ -188,17 +188,24 @@ def facet_counts(queryset: QuerySet[Any], filters: ListingFilters) -> list[Facet
     if seconds <= 0:
         return _facet_counts(queryset, filters)
     params = {k: v for k, v in filters.as_dict().items() if k != "sort"}
-    key = (
-        "listings:facets:"
-        + hashlib.sha256(
-            f"{queryset.model._meta.label}|{sorted(params.items())}".encode()
-        ).hexdigest()
-    )
+    label = queryset.model._meta.label
+    generation = cache.get_or_set(f"listings:facet-generation:{label}", 0)
+    digest = hashlib.sha256(f"{label}|{generation}|{sorted(params.items())}".encode())
+    key = "listings:facets:" + digest.hexdigest()
     cached = cache.get(key)
     if cached is None:
         cached = _facet_counts(queryset, filters)
         cache.set(key, cached, seconds)
     return list(cached)
+
+
+def forget_facet_counts(model: type[Any]) -> None:
+    """Make every cached facet count of ``model`` stale (after a listing changed)."""
+    key = f"listings:facet-generation:{model._meta.label}"
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1)
 
 
 def _facet_counts(queryset: QuerySet[Any], filters: ListingFilters) -> list[Facet]:

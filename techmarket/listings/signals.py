@@ -21,6 +21,7 @@ def send_listing_changed_on_commit(instance: Any, *, created: bool) -> None:
     model = type(instance)
 
     def _send() -> None:
+        _forget_counts(model)
         listing_changed.send(sender=model, instance=instance, created=created)
 
     transaction.on_commit(_send)
@@ -32,6 +33,13 @@ def send_bulk_changed_on_commit(model: type, ids: list[int]) -> None:
     frozen = list(ids)
 
     def _send() -> None:
+        _forget_counts(model)
         listings_bulk_changed.send(sender=model, ids=frozen)
 
     transaction.on_commit(_send)
+
+
+def _forget_counts(model: type) -> None:
+    from techmarket.listings.selectors import forget_facet_counts
+
+    forget_facet_counts(model)

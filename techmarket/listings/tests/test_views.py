@@ -189,3 +189,17 @@ def test_attachments_are_checked_stored_and_served_only_to_those_who_may_see(
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     client.logout()
     assert client.get(reverse("listings:attachment", args=[attachment.pk])).status_code == 404
+
+
+def test_facet_counts_follow_a_publication_at_once(
+    client: Any, enterprise: Any, bureau_staff: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    factories.achievement(enterprise, status=S.PUBLISHED, field="04")
+    waiting = factories.achievement(enterprise, status=S.SUBMITTED, field="04")
+    assert "新材料（1）" in client.get(reverse("listings:achievement_list")).content.decode()
+    from techmarket.listings import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.listing_transition(actor=bureau_staff, listing=waiting, to_status=S.PUBLISHED)
+    page = client.get(reverse("listings:achievement_list")).content.decode()
+    assert "新材料（2）" in page
