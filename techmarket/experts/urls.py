@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from techmarket.experts import views
 
 app_name = "experts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.expert_list, name="list"),
+    path("import/", views.expert_import, name="import"),
+    path("<int:pk>/verify/", views.expert_verify, name="verify"),
+]

@@ -1,0 +1,258 @@
+"""Creating a challenge and moving it through its workflow."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from techmarket.accounts.models import User
+from techmarket.challenges import access
+from techmarket.challenges.models import (
+    Challenge,
+    ChallengeIndicator,
+    MilestoneTemplate,
+    RubricCriterion,
+)
+from techmarket.challenges.services.common import lock, move
+from techmarket.challenges.workflow import ApplicationStatus, ChallengeMode, ChallengeStatus
+from techmarket.core import audit
+from techmarket.core.errors import ApplicationError
+from techmarket.core.money import to_yuan
+from techmarket.core.notifications import notify
+from techmarket.listings.models import Demand
+from techmarket.listings.workflow import ListingStatus
+
+HUNDRED = Decimal(100)
+
+
+def _team_bounds(mode: str, max_teams: int) -> None:
+    if mode == ChallengeMode.JIEBANG and max_teams != 1:
+        raise ApplicationError(
+            "揭榜挂帅只立项一个团队；多个团队并行请选择“赛马”。", code="validation_error",
+            fields={"max_teams": "揭榜挂帅为 1"},
+        )  # fmt: skip
+    low = settings.CHALLENGES_HORSE_RACE_MIN_TEAMS
+    high = settings.CHALLENGES_HORSE_RACE_MAX_TEAMS
+    if mode == ChallengeMode.HORSE_RACE and not low <= max_teams <= high:
+        raise ApplicationError(
+            f"赛马须并行支持 {low}–{high} 个团队。", code="validation_error",
+            fields={"max_teams": f"{low}–{high}"},
+        )  # fmt: skip
+
+
+@transaction.atomic
+def challenge_create(
+    *,
+    actor: User,
+    title: str,
+    task: str,
+    application_deadline: datetime,
+    completion_deadline: date,
+    government_amount: Decimal | int | str,
+    mode: str = ChallengeMode.JIEBANG,
+    max_teams: int = 1,
+    cofund_ratio: Decimal | str | None = None,
+    eligibility: str = "",
+    field: str = "",
+    subfields: list[str] | None = None,
+    keywords: list[str] | None = None,
+    demands: list[Demand] | None = None,
+    indicators: list[dict[str, Any]] | None = None,
+    milestones: list[dict[str, Any]] | None = None,
+    rubric: list[dict[str, Any]] | None = None,
+    blind_review: bool = True,
+    reviewers_per_application: int | None = None,
+) -> Challenge:
+    """A draft 榜单, from scratch or from one or more published demands."""
+    access.ensure_staff(actor)
+    _team_bounds(mode, max_teams)
+    demands = list(demands or [])
+    unpublished = [d.title for d in demands if d.status != ListingStatus.PUBLISHED]
+    if unpublished:
+        raise ApplicationError(
+            f"只能从已发布的需求发榜，以下需求尚未发布：{'、'.join(unpublished)}。",
+            code="demand_not_published",
+        )
+    enterprises = {d.owner_id: d.owner for d in demands}
+    if demands and not task.strip():
+        task = "\n\n".join(d.description for d in demands)
+    if demands and not field:
+        field = next((d.field for d in demands if d.field), "")
+    amount = to_yuan(government_amount)
+    if amount < 0:
+        raise ApplicationError("资助金额不能为负数。", code="validation_error")
+    challenge = Challenge.objects.create(
+        title=title.strip(),
+        task=task.strip(),
+        eligibility=eligibility,
+        field=field,
+        subfields=subfields or [],
+        keywords=keywords or [],
+        mode=mode,
+        max_teams=max_teams,
+        enterprise=next(iter(enterprises.values())) if len(enterprises) == 1 else None,
+        application_deadline=application_deadline,
+        completion_deadline=completion_deadline,
+        government_amount=amount,
+        cofund_ratio=Decimal(str(cofund_ratio or settings.CHALLENGES_DEFAULT_COFUND_RATIO)),
+        blind_review=blind_review,
+        reviewers_per_application=reviewers_per_application
+        or settings.CHALLENGES_DEFAULT_REVIEWERS,
+        created_by=actor,
+    )
+    challenge.demands.set(demands)
+    for i, row in enumerate(indicators or []):
+        ChallengeIndicator.objects.create(challenge=challenge, position=i, **row)
+    if milestones is None:
+        milestones = [
+            {
+                "name": f"第{i + 1}阶段",
+                "due_date": completion_deadline,
+                "share": Decimal(s),
+                "acceptance_criteria": "",
+            }
+            for i, s in enumerate(settings.CHALLENGES_DEFAULT_TRANCHES)
+        ]
+    for i, row in enumerate(milestones):
+        MilestoneTemplate.objects.create(challenge=challenge, position=i, **row)
+    for i, row in enumerate(rubric or DEFAULT_RUBRIC):
+        RubricCriterion.objects.create(challenge=challenge, position=i, **row)
+    audit.record(
+        "challenge.create", actor=actor, obj=challenge, summary=f"创建榜单“{challenge.title}”"
+    )
+    return challenge
+
+
+DEFAULT_RUBRIC = [
+    {"name": "研发基础", "weight": Decimal(30)},
+    {"name": "创新能力与技术方案", "weight": Decimal(40)},
+    {"name": "资金保障能力", "weight": Decimal(30)},
+]
+
+
+def _check_publishable(challenge: Challenge) -> None:
+    problems = []
+    if challenge.application_deadline <= timezone.now():
+        problems.append("申报截止时间须晚于现在")
+    if not challenge.indicators.exists():
+        problems.append("至少填写一项技术指标（目标值与考核方式）")
+    shares = sum((m.share for m in challenge.milestones.all()), Decimal(0))
+    if shares != HUNDRED:
+        problems.append(f"里程碑资金占比合计须为 100%（当前 {shares.normalize():f}%）")
+    weights = sum((c.weight for c in challenge.rubric.all()), Decimal(0))
+    if weights != HUNDRED:
+        problems.append(f"评审要素权重合计须为 100%（当前 {weights.normalize():f}%）")
+    if challenge.government_amount <= 0:
+        problems.append("须填写政府资助金额")
+    if problems:
+        raise ApplicationError("榜单还不能发布：" + "；".join(problems) + "。", code="not_ready")
+
+
+@transaction.atomic
+def challenge_transition(
+    *, actor: User, challenge: Challenge, to_status: str, reason: str = ""
+) -> Challenge:
+    """The one place a challenge changes status (award and completion have own services
+    that end here too)."""
+    access.ensure_staff(actor)
+    locked = lock(challenge)
+    now = timezone.now()
+    if to_status == ChallengeStatus.PUBLISHED and locked.status == ChallengeStatus.DRAFT:
+        _check_publishable(locked)
+        locked.published_at = now
+        locked.save(update_fields=["published_at"])
+    if (
+        to_status == ChallengeStatus.APPLICATIONS_CLOSED
+        and locked.status == ChallengeStatus.PUBLISHED
+    ) and now < locked.application_deadline:
+        deadline = timezone.localtime(locked.application_deadline)
+        raise ApplicationError(
+            f"申报截止时间（{deadline:%Y-%m-%d %H:%M}）未到，不能提前截止申报。",
+            code="deadline_not_reached",
+            status=409,
+        )
+    if (
+        to_status == ChallengeStatus.UNDER_REVIEW
+        and locked.status == ChallengeStatus.APPLICATIONS_CLOSED
+    ) and not locked.applications.filter(status=ApplicationStatus.SUBMITTED).exists():
+        raise ApplicationError(
+            "没有有效申报，不能进入评审；可以撤榜。", code="no_applications", status=409
+        )
+    if to_status in (ChallengeStatus.AWARDED, ChallengeStatus.COMPLETED) and locked.status in (
+        ChallengeStatus.UNDER_REVIEW,
+        ChallengeStatus.IN_PROGRESS,
+    ):
+        raise ApplicationError(
+            "立项须通过“评审决定”，验收须在全部里程碑通过后“最终验收”。",
+            code="use_dedicated_action",
+            status=409,
+        )
+    if to_status in (ChallengeStatus.WITHDRAWN, ChallengeStatus.TERMINATED) and not reason.strip():
+        raise ApplicationError("撤榜或终止须填写原因。", code="reason_required")
+    move(locked, to_status, actor=actor, reason=reason)
+    if to_status in (ChallengeStatus.WITHDRAWN, ChallengeStatus.TERMINATED):
+        users = _applicant_users(locked)
+        notify(
+            users,
+            title=f"榜单“{locked.title}”已{dict(ChallengeStatus.choices)[to_status]}",
+            body=reason,
+            url=reverse("challenges:detail", args=[locked.pk]),
+            kind="challenge.decision",
+        )
+    return locked
+
+
+def _applicant_users(challenge: Challenge) -> list[User]:
+    lead_ids = challenge.applications.exclude(status=ApplicationStatus.WITHDRAWN).values_list(
+        "lead_id", flat=True
+    )
+    return list(User.objects.filter(memberships__organisation_id__in=lead_ids).distinct())
+
+
+def close_expired_challenges(*, actor: User | None = None) -> int:
+    """Close every published challenge whose application deadline has passed."""
+    closed = 0
+    for challenge in Challenge.objects.filter(
+        status=ChallengeStatus.PUBLISHED, application_deadline__lte=timezone.now()
+    ):
+        with transaction.atomic():
+            locked = lock(challenge)
+            if locked.status == ChallengeStatus.PUBLISHED:
+                move(locked, ChallengeStatus.APPLICATIONS_CLOSED, actor=actor, reason="申报截止")
+                closed += 1
+    return closed
+
+
+def send_deadline_reminders() -> int:
+    """Remind applicants (and staff) of an application deadline N days ahead; each
+    reminder day is sent once per challenge."""
+    sent = 0
+    now = timezone.now()
+    for challenge in Challenge.objects.filter(status=ChallengeStatus.PUBLISHED):
+        left = challenge.application_deadline - now
+        for days in sorted(settings.CHALLENGES_REMINDER_DAYS):
+            if timedelta(0) < left <= timedelta(days=days) and days not in challenge.reminded_days:
+                with transaction.atomic():
+                    locked = lock(challenge)
+                    if days in locked.reminded_days:
+                        break
+                    users = [*_applicant_users(locked), locked.created_by]
+                    deadline = timezone.localtime(locked.application_deadline)
+                    notify(
+                        users,
+                        title=f"榜单“{locked.title}”将于 {deadline:%m月%d日 %H:%M} 截止申报",
+                        body="截止后申报不能再修改或撤回。",
+                        url=reverse("challenges:detail", args=[locked.pk]),
+                        kind="challenge.deadline",
+                    )
+                    locked.reminded_days = [*locked.reminded_days, days]
+                    locked.save(update_fields=["reminded_days"])
+                sent += 1
+                break
+    return sent

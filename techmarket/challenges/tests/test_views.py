@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from conftest import signed_in_client
+from techmarket.challenges import services
+from techmarket.challenges.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _to_review(staff: Any, challenge: Any) -> None:
+    f.close_deadline(challenge)
+    services.challenge_transition(actor=staff, challenge=challenge, to_status="applications_closed")
+    services.challenge_transition(actor=staff, challenge=challenge, to_status="under_review")
+
+
+@pytest.fixture
+def story(bureau_staff: Any, enterprise: Any) -> dict[str, Any]:
+    uni = f.org("滨海理工大学", "university")
+    uni_admin = f.user("uni_admin", uni)
+    other = f.org("另一大学", "university")
+    other_admin = f.user("other_admin", other)
+    challenge = f.challenge(
+        bureau_staff, demands=[f.published_demand(enterprise)], reviewers_per_application=1
+    )
+    mine = f.application(challenge, uni_admin, uni, technical_plan="我校的保密方案")
+    theirs = f.application(challenge, other_admin, other, technical_plan="别校的方案")
+    neutral = f.org("外省大学", "university")
+    account = f.user("reviewer", neutral, "expert")
+    expert = f.expert("郑评审", neutral, user_obj=account)
+    return locals()
+
+
+def test_the_public_list_and_notice_page_show_published_challenges(client: Any, story: Any) -> None:
+    page = client.get(reverse("challenges:list")).content.decode()
+    assert "高温涂层揭榜挂帅" in page
+    notice = client.get(reverse("challenges:detail", args=[story["challenge"].pk])).content.decode()
+    assert "涂层寿命 ≥ 1000 小时" in notice
+    assert "我要揭榜" in notice
+
+
+def test_a_draft_is_not_public(client: Any, bureau_staff: Any) -> None:
+    draft = f.challenge(bureau_staff, publish=False)
+    assert client.get(reverse("challenges:detail", args=[draft.pk])).status_code == 404
+
+
+def test_an_applicant_cannot_see_another_applicants_application(client: Any, story: Any) -> None:
+    signed_in_client(client, story["uni_admin"])
+    own = client.get(reverse("challenges:application", args=[story["mine"].pk]))
+    assert "我校的保密方案" in own.content.decode()
+    other = client.get(reverse("challenges:application", args=[story["theirs"].pk]))
+    assert other.status_code == 404
+
+
+def test_an_expert_cannot_open_an_unassigned_application(
+    client: Any, story: Any, bureau_staff: Any
+) -> None:
+    _to_review(bureau_staff, story["challenge"])
+    f.expert("另一位评审", story["neutral"])  # load balancing gives each expert one
+    services.reviewers_assign(actor=bureau_staff, challenge=story["challenge"])
+    signed_in_client(client, story["account"])
+    assigned = story["expert"].assignments.get()
+    unassigned = story["theirs"] if assigned.application == story["mine"] else story["mine"]
+    page = client.get(reverse("challenges:review", args=[assigned.pk])).content.decode()
+    assert "申报单位信息已隐藏" in page
+    assert "滨海理工大学" not in page
+    assert "另一大学" not in page
+    response = client.get(reverse("challenges:application", args=[unassigned.pk]))
+    assert response.status_code == 404
+
+
+def test_applicants_see_scores_and_comments_but_never_reviewer_names(
+    client: Any, story: Any, bureau_staff: Any
+) -> None:
+    challenge = story["challenge"]
+    _to_review(bureau_staff, challenge)
+    services.reviewers_assign(actor=bureau_staff, challenge=challenge)
+    for assignment in story["expert"].assignments.all():
+        services.review_submit(
+            actor=story["account"],
+            assignment=assignment,
+            scores={c.pk: 88 for c in challenge.rubric.all()},
+            comment="技术路线清晰",
+        )
+    services.challenge_award(
+        actor=bureau_staff,
+        challenge=challenge,
+        winners=[(story["mine"], 500000)],
+        reason="得分最高",
+    )
+    signed_in_client(client, story["uni_admin"])
+    page = client.get(reverse("challenges:application", args=[story["mine"].pk])).content.decode()
+    assert "技术路线清晰" in page
+    assert "评审专家1" in page
+    assert "郑评审" not in page
+
+
+def test_late_edits_through_the_page_are_refused_in_chinese(client: Any, story: Any) -> None:
+    f.close_deadline(story["challenge"])
+    signed_in_client(client, story["uni_admin"])
+    url = reverse("challenges:application", args=[story["mine"].pk])
+    response = client.post(url, {"technical_plan": "迟到"}, HTTP_REFERER=url, follow=True)
+    assert "截止申报" in response.content.decode()
+    story["mine"].refresh_from_db()
+    assert story["mine"].technical_plan == "我校的保密方案"
+
+
+def test_staff_pages_are_closed_to_others(client: Any, story: Any, bureau_staff: Any) -> None:
+    signed_in_client(client, story["uni_admin"])
+    assert client.get(reverse("challenges:manage_list")).status_code == 403
+    client.logout()
+    signed_in_client(client, bureau_staff)
+    page = client.get(reverse("challenges:manage", args=[story["challenge"].pk])).content.decode()
+    assert "评审排名" in page

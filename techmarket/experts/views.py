@@ -1,0 +1,67 @@
+"""Expert-library pages for bureau staff: list, verify, import from Excel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from techmarket.accounts.access import actor
+from techmarket.core.errors import ApplicationError
+from techmarket.core.taxonomy import FIELD_BY_CODE
+from techmarket.experts import access, services
+from techmarket.experts.models import ExpertProfile
+
+
+@login_required
+def expert_list(request: HttpRequest) -> HttpResponse:
+    access.ensure_can_manage_experts(request.user)
+    experts = ExpertProfile.objects.select_related("organisation")
+    rows = [
+        (e, "、".join(FIELD_BY_CODE[c].name for c in e.fields if c in FIELD_BY_CODE))
+        for e in experts
+    ]
+    return render(request, "experts/list.html", {"rows": rows})
+
+
+@login_required
+def expert_import(request: HttpRequest) -> HttpResponse:
+    access.ensure_can_manage_experts(request.user)
+    report = None
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ApplicationError("请选择 Excel 文件。")
+            report = services.expert_import_xlsx(actor=actor(request), content=upload.read())
+        except ApplicationError as exc:
+            error = exc.message
+        if report is not None and report.ok:
+            messages.success(request, f"已导入 {report.created} 名专家（待审核）。")
+            return redirect("experts:list")
+    return render(
+        request,
+        "experts/import.html",
+        {"report": report, "error": error, "headers": services.IMPORT_HEADERS},
+    )
+
+
+@login_required
+@require_POST
+def expert_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = access.get_expert_for_user(request.user, pk)
+    try:
+        services.expert_verify(
+            actor=actor(request),
+            expert=expert,
+            approve=request.POST.get("decision") == "approve",
+            reason=request.POST.get("reason", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"专家“{expert.name}”审核完成。")
+    return redirect("experts:list")
