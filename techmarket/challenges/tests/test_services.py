@@ -488,3 +488,24 @@ def test_expired_challenges_are_closed(bureau_staff: Any) -> None:
     assert services.close_expired_challenges() == 1
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.APPLICATIONS_CLOSED
+
+
+def test_the_reminder_command_closes_and_reminds(
+    bureau_staff: Any, uni: Any, uni_admin: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    soon = f.challenge(bureau_staff, application_deadline=timezone.now() + timedelta(hours=20))
+    f.application(soon, uni_admin, uni)
+    expired = f.challenge(bureau_staff, title="已过期榜单")
+    f.close_deadline(expired)
+    out = StringIO()
+    call_command("challenge_reminders", stdout=out)
+    assert out.getvalue().strip() == "截止申报 1 个榜单；发送截止提醒 1 次。"
+    note = Notification.objects.get(user=uni_admin, kind="challenge.deadline")
+    assert note.title.startswith("榜单“高温涂层揭榜挂帅”将于")
+    out = StringIO()
+    call_command("challenge_reminders", "--enqueue", stdout=out)
+    assert "已加入后台任务" in out.getvalue()
