@@ -116,3 +116,68 @@ def test_staff_pages_are_closed_to_others(client: Any, story: Any, bureau_staff:
     signed_in_client(client, bureau_staff)
     page = client.get(reverse("challenges:manage", args=[story["challenge"].pk])).content.decode()
     assert "评审排名" in page
+
+
+def test_staff_create_a_challenge_from_a_demand_through_the_form(
+    client: Any, bureau_staff: Any, enterprise: Any
+) -> None:
+    demand = f.published_demand(enterprise)
+    signed_in_client(client, bureau_staff)
+    response = client.post(
+        reverse("challenges:create"),
+        {
+            "title": "新榜单",
+            "demands": [demand.pk],
+            "task": "",
+            "mode": "horse_race",
+            "max_teams": "2",
+            "application_deadline": "2099-01-01T12:00",
+            "completion_deadline": "2099-12-31",
+            "government_amount": "3000000",
+            "cofund_ratio": "0.5",
+            "reviewers_per_application": "5",
+            "blind_review": "on",
+            "ind_name": ["寿命", ""],
+            "ind_comparator": ["ge", "ge"],
+            "ind_target": ["1000", ""],
+            "ind_unit": ["小时", ""],
+            "ind_verification": ["检测报告", ""],
+            "ms_name": ["一期", "二期", ""],
+            "ms_due_date": ["2099-06-01", "2099-12-01", ""],
+            "ms_share": ["40", "60", ""],
+            "ms_criteria": ["样品", "验收", ""],
+        },
+    )
+    assert response.status_code == 302
+    from techmarket.challenges.models import Challenge
+
+    challenge = Challenge.objects.get(title="新榜单")
+    assert challenge.enterprise == enterprise
+    assert challenge.mode == "horse_race"
+    assert [str(i) for i in challenge.indicators.all()] == ["寿命 ≥ 1000 小时"]
+    assert [m.share for m in challenge.milestones.all()] == [40, 60]
+    page = client.post(
+        reverse("challenges:transition", args=[challenge.pk]),
+        {"to_status": "published"},
+        follow=True,
+    ).content.decode()
+    assert "榜单状态已更新" in page
+
+
+def test_dashboard_figures_count_published_awarded_and_disbursed(
+    bureau_staff: Any, story: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from techmarket.challenges.stats import dashboard_figures
+
+    today = timezone.localdate()
+    figures = {
+        fig.key: fig.value
+        for fig in dashboard_figures(start=today - timedelta(days=1), end=today + timedelta(days=1))
+    }
+    assert figures["challenges.published"] == 1
+    assert figures["challenges.awarded_amount"] == 0
+    assert figures["challenges.disbursed_amount"] == 0
