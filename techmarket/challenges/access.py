@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from techmarket.accounts.access import is_bureau_staff, organisations_of
-from techmarket.challenges.models import Application, Challenge, Milestone, ReviewAssignment
+from techmarket.challenges.models import (
+    Application,
+    ApplicationAttachment,
+    Challenge,
+    Milestone,
+    ReviewAssignment,
+)
 from techmarket.challenges.workflow import AssignmentStatus, ChallengeStatus
 from techmarket.core.errors import NotFound, PermissionRefused
 
@@ -90,3 +96,19 @@ def get_milestone_for_user(user: Any, pk: int) -> Milestone:
 def ensure_lead_member(user: Any, application: Application) -> None:
     if application.lead_id not in org_ids_of(user):
         raise PermissionRefused("只有牵头单位可以提交里程碑材料。")
+
+
+def get_attachment_for_user(user: Any, pk: int) -> ApplicationAttachment:
+    """Applicants and staff; an assigned expert only when the review is not blind (a file
+    may name the applicant)."""
+    attachment = (
+        ApplicationAttachment.objects.select_related("application__challenge").filter(pk=pk).first()
+    )
+    if attachment is None:
+        raise NotFound("找不到该附件，或您无权查看。")
+    application = get_application_for_user(user, attachment.application_id)
+    if not (is_applicant(user, application) or is_bureau_staff(user)) and (
+        application.challenge.blind_review
+    ):
+        raise NotFound("盲评期间专家不能下载申报附件。")
+    return attachment

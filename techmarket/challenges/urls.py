@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.my_applications, name="my_applications"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("milestones/<int:pk>/submit/", views.milestone_submit, name="milestone_submit"),
     path("milestones/<int:pk>/decide/", views.milestone_decide, name="milestone_decide"),
     path("reviews/", views.my_reviews, name="my_reviews"),

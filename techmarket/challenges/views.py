@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -27,6 +27,7 @@ from techmarket.challenges.workflow import (
     ChallengeStatus,
 )
 from techmarket.core.errors import ApplicationError
+from techmarket.core.files import serve_protected
 from techmarket.core.money import format_wan
 from techmarket.core.taxonomy import FIELD_CHOICES
 from techmarket.experts.models import ExpertProfile, ExpertStatus
@@ -213,6 +214,12 @@ def milestone_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, f"里程碑“{milestone.name}”材料已提交，等待验收。")
     return redirect("challenges:application", milestone.award.application_id)
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    found = access.get_attachment_for_user(request.user, pk)
+    return serve_protected(found.file, found.name)
 
 
 # ---- experts -------------------------------------------------------------------------

@@ -8,4 +8,5 @@ PUBLIC_LINKS: list[tuple[str, str]] = []
 
 WORKSPACE_LINKS: list[tuple[str, str, frozenset[str]]] = [
     ("专家库", "experts:list", frozenset({Role.BUREAU_STAFF})),
+    ("我的专家资料", "experts:me", frozenset({Role.EXPERT})),
 ]

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from techmarket.accounts.access import actor
+from techmarket.accounts.models import Organisation
+from techmarket.accounts.workflow import OrganisationStatus
 from techmarket.core.errors import ApplicationError
 from techmarket.core.taxonomy import FIELD_BY_CODE
 from techmarket.experts import access, services
@@ -65,3 +67,50 @@ def expert_verify(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"专家“{expert.name}”审核完成。")
     return redirect("experts:list")
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """An expert keeps their own availability, keywords and declared conflicts current."""
+    expert = access.expert_of(request.user)
+    if expert is None:
+        messages.info(request, "您还没有专家资料，请联系科技局将您加入专家库。")
+        return redirect("accounts:workspace")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "conflict":
+                org_id = request.POST.get("organisation") or None
+                organisation = Organisation.objects.filter(pk=org_id).first() if org_id else None
+                services.expert_conflict_add(
+                    actor=actor(request),
+                    expert=expert,
+                    organisation=organisation,
+                    person_name=request.POST.get("person_name", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, "回避申报已保存，分配评审时将自动回避。")
+            else:
+                keywords = request.POST.get("keywords", "").replace("，", ",").split(",")
+                services.expert_update(
+                    actor=actor(request),
+                    expert=expert,
+                    data={
+                        "title": request.POST.get("title", expert.title),
+                        "bio": request.POST.get("bio", expert.bio),
+                        "keywords": [k.strip() for k in keywords if k.strip()],
+                        "available": request.POST.get("available") == "on",
+                    },
+                )
+                messages.success(request, "专家资料已保存。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("experts:me")
+    return render(
+        request,
+        "experts/me.html",
+        {
+            "expert": expert,
+            "conflicts": expert.conflicts.select_related("organisation"),
+            "organisations": Organisation.objects.filter(status=OrganisationStatus.VERIFIED),
+        },
+    )

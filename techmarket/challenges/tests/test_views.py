@@ -181,3 +181,32 @@ def test_dashboard_figures_count_published_awarded_and_disbursed(
     assert figures["challenges.published"] == 1
     assert figures["challenges.awarded_amount"] == 0
     assert figures["challenges.disbursed_amount"] == 0
+
+
+def test_attachments_are_checked_and_served_only_to_those_who_may_see_them(
+    client: Any, bureau_staff: Any, story: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from techmarket.core.errors import ApplicationError
+
+    settings.MEDIA_ROOT = tmp_path
+    renamed_exe = SimpleUploadedFile("plan.pdf", b"MZ\x90\x00 not a pdf")
+    with pytest.raises(ApplicationError, match="不是允许的类型"):
+        services.application_update(
+            actor=story["uni_admin"], application=story["mine"],
+            data={"attachments": [renamed_exe]},
+        )  # fmt: skip
+    pdf = SimpleUploadedFile("方案.pdf", b"%PDF-1.4 plan")
+    services.application_update(
+        actor=story["uni_admin"], application=story["mine"], data={"attachments": [pdf]}
+    )
+    attachment = story["mine"].attachments.get()
+    url = reverse("challenges:attachment", args=[attachment.pk])
+    signed_in_client(client, story["other_admin"])
+    assert client.get(url).status_code == 404
+    client.logout()
+    signed_in_client(client, story["uni_admin"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 plan"

@@ -93,3 +93,24 @@ def test_the_import_page_shows_the_validation_report(
 def test_the_expert_library_is_closed_to_experts(client: Any, expert: Any) -> None:
     signed_in_client(client, expert)
     assert client.get(reverse("experts:list")).status_code == 403
+
+
+def test_an_expert_declares_a_conflict_and_updates_availability_on_their_page(
+    client: Any, expert: Any, university: Any, other_enterprise: Any
+) -> None:
+    profile = ExpertProfile.objects.create(
+        name="郑专家", user=expert, organisation=university, fields=["04"],
+        status=ExpertStatus.VERIFIED,
+    )  # fmt: skip
+    signed_in_client(client, expert)
+    page = client.post(
+        reverse("experts:me"),
+        {"action": "conflict", "organisation": other_enterprise.pk, "reason": "曾任顾问"},
+        follow=True,
+    ).content.decode()
+    assert "回避申报已保存" in page
+    assert "乙企业有限公司（曾任顾问）" in page
+    client.post(reverse("experts:me"), {"title": "教授", "keywords": "涂层，热障", "bio": ""})
+    profile.refresh_from_db()
+    assert profile.keywords == ["涂层", "热障"]
+    assert profile.available is False
