@@ -20,6 +20,7 @@ from techmarket.accounts.models import Organisation
 from techmarket.accounts.workflow import OrganisationStatus
 from techmarket.challenges import access, selectors, services
 from techmarket.challenges.models import Award, Challenge, ReviewAssignment
+from techmarket.challenges.services.challenge import DEFAULT_RUBRIC
 from techmarket.challenges.workflow import (
     CHALLENGE_TRANSITIONS,
     ApplicationStatus,
@@ -321,6 +322,10 @@ def create(request: HttpRequest) -> HttpResponse:
             }
             for r in _rows(request, "ms", ["name", "due_date", "share", "criteria"])
         ]
+        rubric = [
+            {"name": r["name"], "weight": _decimal(r["weight"])}
+            for r in _rows(request, "rb", ["name", "weight"])
+        ]
         mode = post.get("mode", ChallengeMode.JIEBANG)
         challenge = services.challenge_create(
             actor=actor(request),
@@ -342,6 +347,7 @@ def create(request: HttpRequest) -> HttpResponse:
             demands=list(demands.model.objects.filter(pk__in=post.getlist("demands"))),
             indicators=indicators,
             milestones=milestones or None,
+            rubric=rubric or None,
             blind_review=post.get("blind_review") == "on",
             reviewers_per_application=int(post.get("reviewers_per_application") or 5),
         )
@@ -350,7 +356,12 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "challenges/create.html",
-        {"demands": demands, "fields": FIELD_CHOICES, "modes": ChallengeMode.choices},
+        {
+            "demands": demands,
+            "fields": FIELD_CHOICES,
+            "modes": ChallengeMode.choices,
+            "rubric": [(r["name"], r["weight"]) for r in DEFAULT_RUBRIC],
+        },
     )
 
 

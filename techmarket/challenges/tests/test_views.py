@@ -146,6 +146,8 @@ def test_staff_create_a_challenge_from_a_demand_through_the_form(
             "ms_due_date": ["2099-06-01", "2099-12-01", ""],
             "ms_share": ["40", "60", ""],
             "ms_criteria": ["样品", "验收", ""],
+            "rb_name": ["技术方案", "团队", ""],
+            "rb_weight": ["70", "30", ""],
         },
     )
     assert response.status_code == 302
@@ -156,6 +158,7 @@ def test_staff_create_a_challenge_from_a_demand_through_the_form(
     assert challenge.mode == "horse_race"
     assert [str(i) for i in challenge.indicators.all()] == ["寿命 ≥ 1000 小时"]
     assert [m.share for m in challenge.milestones.all()] == [40, 60]
+    assert [(c.name, c.weight) for c in challenge.rubric.all()] == [("技术方案", 70), ("团队", 30)]
     page = client.post(
         reverse("challenges:transition", args=[challenge.pk]),
         {"to_status": "published"},
