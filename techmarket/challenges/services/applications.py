@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from techmarket.accounts.access import ensure_can_publish
 from techmarket.accounts.models import Organisation, OrganisationType, User
+from techmarket.accounts.services import record_status_change
 from techmarket.challenges.models import (
     Application,
     ApplicationAttachment,
@@ -120,6 +121,7 @@ def application_submit(
             ) from exc
     for upload in attachments or []:
         _attach(application, upload)
+    record_status_change(obj=application, from_status="", to_status=application.status, actor=actor)
     audit.record(
         "application.submit",
         actor=actor,
@@ -195,6 +197,13 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
     locked.decision_reason = reason
     locked.save(update_fields=["status", "decision_reason", "updated_at"])
     locked.parties.update(active=False)
+    record_status_change(
+        obj=locked,
+        from_status=ApplicationStatus.SUBMITTED,
+        to_status=ApplicationStatus.WITHDRAWN,
+        actor=actor,
+        reason=reason,
+    )
     audit.record(
         "application.withdraw", actor=actor, obj=locked, summary=f"撤回揭榜申报（{reason}）"
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from techmarket.accounts.models import User
+from techmarket.accounts.services import record_status_change
 from techmarket.challenges import access
 from techmarket.challenges.models import Award, Challenge, Milestone, Tranche
 from techmarket.challenges.services.common import lock, move
@@ -60,6 +61,9 @@ def milestone_submit(
         check_upload(file)
         locked.evidence_file = file
     locked.evidence = evidence.strip()
+    record_status_change(
+        obj=locked, from_status=locked.status, to_status=MilestoneStatus.SUBMITTED, actor=actor
+    )
     locked.status = MilestoneStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save()
@@ -98,6 +102,10 @@ def milestone_accept(*, actor: User, milestone: Milestone, reason: str = "") -> 
             code="over_award",
             status=409,
         )
+    record_status_change(
+        obj=locked, from_status=locked.status, to_status=MilestoneStatus.ACCEPTED, actor=actor,
+        reason=reason,
+    )  # fmt: skip
     locked.status = MilestoneStatus.ACCEPTED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
@@ -109,6 +117,9 @@ def milestone_accept(*, actor: User, milestone: Milestone, reason: str = "") -> 
     Award.objects.filter(pk=award.pk).update(disbursed=F("disbursed") + locked.amount)
     award.refresh_from_db()
     if not award.milestones.exclude(status=MilestoneStatus.ACCEPTED).exists():
+        record_status_change(
+            obj=award, from_status=award.status, to_status=AwardStatus.COMPLETED, actor=actor
+        )
         award.status = AwardStatus.COMPLETED
         award.save(update_fields=["status", "updated_at"])
     audit.record(
@@ -139,6 +150,10 @@ def milestone_reject(
         raise ApplicationError("只有已提交材料的里程碑可以验收。", code="invalid_state", status=409)
     if not reason.strip():
         raise ApplicationError("验收不通过须写明意见。", code="reason_required")
+    record_status_change(
+        obj=locked, from_status=locked.status, to_status=MilestoneStatus.REJECTED, actor=actor,
+        reason=reason,
+    )  # fmt: skip
     locked.status = MilestoneStatus.REJECTED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
@@ -163,6 +178,9 @@ def milestone_reject(
 
 
 def _end_award(award: Award, status: str, *, actor: User, reason: str) -> None:
+    record_status_change(
+        obj=award, from_status=award.status, to_status=status, actor=actor, reason=reason
+    )
     award.status = status
     award.status_reason = reason
     award.save(update_fields=["status", "status_reason", "updated_at"])

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from techmarket.accounts.models import User
+from techmarket.accounts.services import record_status_change
 from techmarket.challenges import access
 from techmarket.challenges.models import (
     Application,
@@ -381,6 +382,13 @@ def challenge_award(
         application.final_score = rank_of.get(application.pk)
         application.decision_reason = reason
         application.save(update_fields=["status", "final_score", "decision_reason", "updated_at"])
+        record_status_change(
+            obj=application,
+            from_status=ApplicationStatus.SUBMITTED,
+            to_status=application.status,
+            actor=actor,
+            reason=reason,
+        )
         users = User.objects.filter(memberships__organisation=application.lead).distinct()
         notify(
             users,

@@ -509,3 +509,25 @@ def test_the_reminder_command_closes_and_reminds(
     out = StringIO()
     call_command("challenge_reminders", "--enqueue", stdout=out)
     assert "已加入后台任务" in out.getvalue()
+
+
+def test_every_state_change_of_applications_milestones_and_awards_leaves_a_status_row(
+    bureau_staff: Any, reviewed: Any, uni_admin: Any
+) -> None:
+    challenge, application = reviewed["challenge"], reviewed["application"]
+    (award,) = services.challenge_award(
+        actor=bureau_staff, challenge=challenge, winners=[(application, 100000)], reason="唯一申报"
+    )
+    services.challenge_transition(actor=bureau_staff, challenge=challenge, to_status="in_progress")
+    first = award.milestones.first()
+    services.milestone_submit(actor=uni_admin, milestone=first, evidence="x")
+    services.milestone_accept(actor=bureau_staff, milestone=first, reason="达标")
+    moves = list(
+        StatusChange.objects.filter(object_id__in=[str(application.pk), str(first.pk)])
+        .exclude(content_type__model="challenge")
+        .values_list("content_type__model", "from_status", "to_status")
+    )
+    assert ("application", "", "submitted") in moves
+    assert ("application", "submitted", "selected") in moves
+    assert ("milestone", "pending", "submitted") in moves
+    assert ("milestone", "submitted", "accepted") in moves
