@@ -531,3 +531,28 @@ def test_every_state_change_of_applications_milestones_and_awards_leaves_a_statu
     assert ("application", "submitted", "selected") in moves
     assert ("milestone", "pending", "submitted") in moves
     assert ("milestone", "submitted", "accepted") in moves
+
+
+def test_only_verified_and_available_experts_are_assigned_and_shortfalls_are_reported(
+    bureau_staff: Any, reviewed: Any
+) -> None:
+    neutral = f.org("外省大学", "university")
+    f.expert("待审专家", neutral, status="pending")
+    f.expert("休假专家", neutral, available=False)
+    report = services.reviewers_assign(actor=bureau_staff, challenge=reviewed["challenge"])
+    assert report.assigned == 0
+    assert report.shortfalls == {reviewed["application"].pk: 1}
+
+
+def test_applicants_are_notified_of_the_decision(
+    bureau_staff: Any, reviewed: Any, uni_admin: Any
+) -> None:
+    services.challenge_award(
+        actor=bureau_staff,
+        challenge=reviewed["challenge"],
+        winners=[(reviewed["application"], 100000)],
+        reason="得分第一",
+    )
+    note = Notification.objects.get(user=uni_admin, kind="challenge.decision")
+    assert note.title == "揭榜结果：高温涂层揭榜挂帅（入选）"
+    assert note.body == "得分第一"
