@@ -23,6 +23,7 @@ from techmarket.challenges.schemas import (
     BlindApplicationOut,
     ChallengeIn,
     ChallengeOut,
+    ChallengePatchIn,
     DecisionIn,
     EvidenceIn,
     MilestoneOut,
@@ -67,6 +68,17 @@ def create_challenge(request: HttpRequest, payload: ChallengeIn) -> Status[Any]:
 )
 def get_challenge(request: HttpRequest, pk: int) -> Any:
     return access.get_challenge_for_user(request.user, pk)
+
+
+@router.patch(
+    "/challenges/{pk}", response={200: ChallengeOut, **ERRORS}, summary="修改榜单草稿（科技局）"
+)
+def patch_challenge(request: HttpRequest, pk: int, payload: ChallengePatchIn) -> Any:
+    challenge = access.get_challenge_for_user(request.user, pk, write=True)
+    data = payload.dict(exclude_unset=True)
+    if data.get("rubric") is not None:
+        data["rubric"] = [{"name": r["name"], "weight": r["weight"]} for r in data["rubric"]]
+    return services.challenge_update(actor=actor(request), challenge=challenge, data=data)
 
 
 @router.post(

@@ -6,11 +6,13 @@ from typing import Any
 
 from ninja import Field, Schema
 
+MAX_YUAN = Decimal("1e13")
+
 
 class IndicatorIO(Schema):
     name: str = Field(..., max_length=100)
     comparator: str = Field("ge", pattern="^(ge|gt|le|lt|eq)$")
-    target: Decimal
+    target: Decimal = Field(..., ge=Decimal("-1e13"), le=Decimal("1e13"))
     unit: str = ""
     verification: str = ""
 
@@ -18,14 +20,14 @@ class IndicatorIO(Schema):
 class MilestoneTemplateIO(Schema):
     name: str = Field(..., max_length=100)
     due_date: date
-    share: Decimal
+    share: Decimal = Field(..., gt=0, le=100)
     acceptance_criteria: str = ""
 
 
 class RubricIO(Schema):
     id: int | None = None
-    name: str
-    weight: Decimal
+    name: str = Field(..., max_length=100)
+    weight: Decimal = Field(..., gt=0, le=100)
 
 
 class ChallengeIn(Schema):
@@ -36,15 +38,35 @@ class ChallengeIn(Schema):
     subfields: list[str] = []
     keywords: list[str] = []
     mode: str = Field("jiebang", pattern="^(jiebang|horse_race)$")
-    max_teams: int = 1
+    max_teams: int = Field(1, ge=1, le=50)
     demand_ids: list[int] = []
     application_deadline: datetime
     completion_deadline: date
-    government_amount: Decimal
-    cofund_ratio: Decimal | None = None
+    government_amount: Decimal = Field(..., ge=0, le=MAX_YUAN)
+    cofund_ratio: Decimal | None = Field(None, ge=0, le=100)
     blind_review: bool = True
-    reviewers_per_application: int | None = None
+    reviewers_per_application: int | None = Field(None, ge=1, le=50)
     indicators: list[IndicatorIO] = []
+    milestones: list[MilestoneTemplateIO] | None = None
+    rubric: list[RubricIO] | None = None
+
+
+class ChallengePatchIn(Schema):
+    title: str | None = None
+    task: str | None = None
+    eligibility: str | None = None
+    field: str | None = None
+    subfields: list[str] | None = None
+    keywords: list[str] | None = None
+    mode: str | None = Field(None, pattern="^(jiebang|horse_race)$")
+    max_teams: int | None = Field(None, ge=1, le=50)
+    application_deadline: datetime | None = None
+    completion_deadline: date | None = None
+    government_amount: Decimal | None = Field(None, ge=0, le=MAX_YUAN)
+    cofund_ratio: Decimal | None = Field(None, ge=0, le=100)
+    blind_review: bool | None = None
+    reviewers_per_application: int | None = Field(None, ge=1, le=50)
+    indicators: list[IndicatorIO] | None = None
     milestones: list[MilestoneTemplateIO] | None = None
     rubric: list[RubricIO] | None = None
 
@@ -101,14 +123,14 @@ class ApplicationIn(Schema):
     technical_plan: str
     team: list[TeamMember] = []
     milestone_commitments: str = ""
-    budget: Decimal = Decimal(0)
+    budget: Decimal = Field(Decimal(0), ge=0, le=MAX_YUAN)
 
 
 class ApplicationPatchIn(Schema):
     technical_plan: str | None = None
     team: list[TeamMember] | None = None
     milestone_commitments: str | None = None
-    budget: Decimal | None = None
+    budget: Decimal | None = Field(None, ge=0, le=MAX_YUAN)
 
 
 class ApplicationOut(Schema):
@@ -203,7 +225,7 @@ class RankedOut(Schema):
 
 class WinnerIn(Schema):
     application_id: int
-    amount: Decimal
+    amount: Decimal = Field(..., gt=0, le=MAX_YUAN)
 
 
 class AwardIn(Schema):
@@ -215,7 +237,7 @@ class MilestoneOut(Schema):
     id: int
     name: str
     due_date: date
-    share: Decimal
+    share: Decimal = Field(..., gt=0, le=100)
     amount: Decimal
     status: str
     evidence: str

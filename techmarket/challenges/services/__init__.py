@@ -8,6 +8,7 @@ from techmarket.challenges.services.applications import (
 from techmarket.challenges.services.challenge import (
     challenge_create,
     challenge_transition,
+    challenge_update,
     close_expired_challenges,
     send_deadline_reminders,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "challenge_complete",
     "challenge_create",
     "challenge_transition",
+    "challenge_update",
     "close_expired_challenges",
     "conflicts_of",
     "milestone_accept",

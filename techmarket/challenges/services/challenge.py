@@ -129,6 +129,67 @@ def challenge_create(
     return challenge
 
 
+EDITABLE_FIELDS = (
+    "title",
+    "task",
+    "eligibility",
+    "field",
+    "subfields",
+    "keywords",
+    "application_deadline",
+    "completion_deadline",
+    "government_amount",
+    "cofund_ratio",
+    "blind_review",
+    "reviewers_per_application",
+)
+
+
+@transaction.atomic
+def challenge_update(*, actor: User, challenge: Challenge, data: dict[str, Any]) -> Challenge:
+    """Edit a draft: scalar fields, and replace indicators, milestones or rubric when given."""
+    access.ensure_staff(actor)
+    locked = lock(challenge)
+    if locked.status != ChallengeStatus.DRAFT:
+        raise ApplicationError(
+            f"榜单状态为“{locked.get_status_display()}”，只有草稿可以修改；已发布的榜单请撤榜后重新发布。",
+            code="invalid_state",
+            status=409,
+        )
+    changed: dict[str, Any] = {}
+    for name in EDITABLE_FIELDS:
+        if data.get(name) is not None:
+            value = data[name]
+            if name == "government_amount":
+                value = to_yuan(value)
+                if value < 0:
+                    raise ApplicationError("资助金额不能为负数。", code="validation_error")
+            setattr(locked, name, value)
+            changed[name] = str(value)
+    if data.get("mode") is not None or data.get("max_teams") is not None:
+        locked.mode = data.get("mode") or locked.mode
+        locked.max_teams = data.get("max_teams") or locked.max_teams
+        _team_bounds(locked.mode, locked.max_teams)
+        changed["mode"] = [locked.mode, locked.max_teams]
+    locked.save()
+    children = (
+        ("indicators", ChallengeIndicator),
+        ("milestones", MilestoneTemplate),
+        ("rubric", RubricCriterion),
+    )
+    for name, model in children:
+        rows = data.get(name)
+        if rows is not None:
+            model.objects.filter(challenge=locked).delete()
+            for i, row in enumerate(rows):
+                model.objects.create(challenge=locked, position=i, **row)
+            changed[name] = len(rows)
+    audit.record(
+        "challenge.update", actor=actor, obj=locked, summary="修改榜单草稿", changes=changed
+    )
+    return locked
+
+
 DEFAULT_RUBRIC = [
     {"name": "研发基础", "weight": Decimal(30)},
     {"name": "创新能力与技术方案", "weight": Decimal(40)},

@@ -140,3 +140,25 @@ def test_the_expert_library_api_is_for_staff(bureau_staff: Any, expert: Any) -> 
     other = signed_in_client(Client(), expert)
     assert other.get("/api/v1/experts").status_code == 403
     assert other.get(f"/api/v1/experts/{created.json()['id']}").status_code == 404
+
+
+def test_a_draft_is_edited_and_a_published_one_is_not(bureau_staff: Any) -> None:
+    draft = f.challenge(bureau_staff, publish=False)
+    staff = signed_in_client(Client(), bureau_staff)
+    response = staff.patch(
+        f"/api/v1/challenges/{draft.pk}",
+        json.dumps({"title": "改名后的榜单",
+                    "rubric": [{"name": "技术方案", "weight": "60"}, {"name": "团队", "weight": "40"}]}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "改名后的榜单"
+    assert [r["name"] for r in response.json()["rubric"]] == ["技术方案", "团队"]
+    _post(staff, f"/api/v1/challenges/{draft.pk}/transition", {"to_status": "published"})
+    late = staff.patch(
+        f"/api/v1/challenges/{draft.pk}",
+        json.dumps({"title": "x"}),
+        content_type="application/json",
+    )
+    assert late.status_code == 409
+    assert "只有草稿可以修改" in late.json()["message"]
