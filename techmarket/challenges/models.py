@@ -314,6 +314,7 @@ class Milestone(TimeStampedModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField("验收意见", blank=True)
+    reminded_at = models.DateTimeField("到期提醒时间", null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

@@ -12,4 +12,5 @@ def challenge_reminders() -> dict[str, int]:
     """Close challenges past their deadline and send deadline reminders."""
     closed = services.close_expired_challenges()
     reminded = services.send_deadline_reminders()
-    return {"closed": closed, "reminded": reminded}
+    milestones = services.send_milestone_reminders()
+    return {"closed": closed, "reminded": reminded, "milestones": milestones}

@@ -11,6 +11,7 @@ from techmarket.challenges.services.challenge import (
     challenge_update,
     close_expired_challenges,
     send_deadline_reminders,
+    send_milestone_reminders,
 )
 from techmarket.challenges.services.execution import (
     award_eliminate,
@@ -48,4 +49,5 @@ __all__ = [
     "review_submit",
     "reviewers_assign",
     "send_deadline_reminders",
+    "send_milestone_reminders",
 ]

@@ -317,3 +317,42 @@ def send_deadline_reminders() -> int:
                 sent += 1
                 break
     return sent
+
+
+def send_milestone_reminders() -> int:
+    """Remind a funded team once when a milestone falls due within the longest reminder
+    window and its evidence has not been submitted."""
+    from techmarket.challenges.models import Milestone
+    from techmarket.challenges.workflow import AwardStatus, MilestoneStatus
+
+    horizon = timezone.localdate() + timedelta(days=max(settings.CHALLENGES_REMINDER_DAYS or [0]))
+    due = Milestone.objects.filter(
+        status__in=[MilestoneStatus.PENDING, MilestoneStatus.REJECTED],
+        award__status=AwardStatus.ACTIVE,
+        award__challenge__status=ChallengeStatus.IN_PROGRESS,
+        due_date__lte=horizon,
+        reminded_at__isnull=True,
+    ).select_related("award__application", "award__challenge")
+    sent = 0
+    for milestone in due:
+        with transaction.atomic():
+            locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+            if locked.reminded_at is not None:
+                continue
+            award = milestone.award
+            users = list(
+                User.objects.filter(
+                    memberships__organisation_id=award.application.lead_id
+                ).distinct()
+            )
+            notify(
+                users,
+                title=f"里程碑“{locked.name}”将于 {locked.due_date:%Y-%m-%d} 到期",
+                body=f"榜单“{award.challenge.title}”：请按时提交完成材料。",
+                url=reverse("challenges:application", args=[award.application_id]),
+                kind="challenge.deadline",
+            )
+            locked.reminded_at = timezone.now()
+            locked.save(update_fields=["reminded_at"])
+            sent += 1
+    return sent

@@ -503,7 +503,7 @@ def test_the_reminder_command_closes_and_reminds(
     f.close_deadline(expired)
     out = StringIO()
     call_command("challenge_reminders", stdout=out)
-    assert out.getvalue().strip() == "截止申报 1 个榜单；发送截止提醒 1 次。"
+    assert out.getvalue().strip() == "截止申报 1 个榜单；发送截止提醒 1 次；里程碑到期提醒 0 次。"
     note = Notification.objects.get(user=uni_admin, kind="challenge.deadline")
     assert note.title.startswith("榜单“高温涂层揭榜挂帅”将于")
     out = StringIO()
@@ -556,3 +556,22 @@ def test_applicants_are_notified_of_the_decision(
     note = Notification.objects.get(user=uni_admin, kind="challenge.decision")
     assert note.title == "揭榜结果：高温涂层揭榜挂帅（入选）"
     assert note.body == "得分第一"
+
+
+def test_a_team_is_reminded_once_of_a_milestone_falling_due(
+    bureau_staff: Any, reviewed: Any, uni_admin: Any
+) -> None:
+    challenge, application = reviewed["challenge"], reviewed["application"]
+    (award,) = services.challenge_award(
+        actor=bureau_staff, challenge=challenge, winners=[(application, 100000)], reason="唯一申报"
+    )
+    services.challenge_transition(actor=bureau_staff, challenge=challenge, to_status="in_progress")
+    assert services.send_milestone_reminders() == 0
+    first = award.milestones.first()
+    type(first).objects.filter(pk=first.pk).update(
+        due_date=timezone.localdate() + timedelta(days=3)
+    )
+    assert services.send_milestone_reminders() == 1
+    assert services.send_milestone_reminders() == 0
+    note = Notification.objects.get(user=uni_admin, kind="challenge.deadline")
+    assert note.title.startswith("里程碑“小试”将于")

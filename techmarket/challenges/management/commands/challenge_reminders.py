@@ -26,4 +26,7 @@ class Command(BaseCommand):
             return
         closed = services.close_expired_challenges()
         reminded = services.send_deadline_reminders()
-        self.stdout.write(f"截止申报 {closed} 个榜单；发送截止提醒 {reminded} 次。")
+        milestones = services.send_milestone_reminders()
+        self.stdout.write(
+            f"截止申报 {closed} 个榜单；发送截止提醒 {reminded} 次；里程碑到期提醒 {milestones} 次。"
+        )
