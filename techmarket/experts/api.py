@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from techmarket.accounts.access import actor
-from techmarket.accounts.models import Organisation
+from techmarket.accounts.models import Organisation, User
 from techmarket.core.api_auth import ErrorOut
 from techmarket.core.errors import NotFound
 from techmarket.experts import access, services
@@ -26,6 +26,7 @@ class ConflictIO(Schema):
 
 class ExpertIn(Schema):
     name: str = Field(..., max_length=100)
+    username: str = Field("", max_length=150, description="关联的平台账户（可选）")
     organisation_id: int | None = None
     organisation_name: str = ""
     title: str = ""
@@ -76,6 +77,10 @@ def list_experts(request: HttpRequest) -> Any:
 @router.post("/experts", response={201: ExpertOut, **ERRORS}, summary="新增专家（科技局）")
 def create_expert(request: HttpRequest, payload: ExpertIn) -> Status[Any]:
     data = payload.dict()
+    username = data.pop("username")
+    user = User.objects.filter(username=username).first() if username else None
+    if username and user is None:
+        raise NotFound(f"平台账户“{username}”不存在。")
     org_id = data.pop("organisation_id")
     organisation = Organisation.objects.filter(pk=org_id).first() if org_id else None
     conflicts = []
@@ -89,7 +94,7 @@ def create_expert(request: HttpRequest, payload: ExpertIn) -> Status[Any]:
             {"organisation": conflict_org, "person_name": c["person_name"], "reason": c["reason"]}
         )
     expert = services.expert_create(
-        actor=actor(request), organisation=organisation, conflicts=conflicts, **data
+        actor=actor(request), organisation=organisation, user=user, conflicts=conflicts, **data
     )
     return Status(201, expert)
 

@@ -58,6 +58,10 @@ def expert_create(
     access.ensure_can_manage_experts(actor)
     if not name.strip():
         raise ApplicationError("专家姓名不能为空。", code="validation_error")
+    if user is not None and ExpertProfile.objects.filter(user=user).exists():
+        raise ApplicationError(
+            f"账户“{user.get_username()}”已关联其他专家资料。", code="duplicate", status=409
+        )
     _clean_codes(list(data.get("fields", [])), list(data.get("subfields", [])))
     expert = ExpertProfile.objects.create(
         name=name.strip(),
@@ -153,6 +157,7 @@ IMPORT_HEADERS = [
     "邮箱",
     "电话",
     "回避机构",
+    "平台账户",
 ]
 
 
@@ -209,6 +214,8 @@ def expert_import_xlsx(*, actor: User, content: bytes) -> ImportReport:
         )
     index = {h: header.index(h) for h in IMPORT_HEADERS if h in header}
     organisations = {o.name: o for o in Organisation.objects.all()}
+    linked = set(ExpertProfile.objects.exclude(user=None).values_list("user_id", flat=True))
+    seen_accounts: set[int] = set()
     prepared: list[dict[str, Any]] = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(c not in (None, "") for c in row):
@@ -240,6 +247,16 @@ def expert_import_xlsx(*, actor: User, content: bytes) -> ImportReport:
                 problems.append(f"回避机构“{org_name}”不在平台机构名录中")
             else:
                 conflict_orgs.append(organisations[org_name])
+        account = None
+        username = cell("平台账户")
+        if username:
+            account = User.objects.filter(username=username).first()
+            if account is None:
+                problems.append(f"平台账户“{username}”不存在")
+            elif account.pk in linked or account.pk in seen_accounts:
+                problems.append(f"平台账户“{username}”已关联其他专家")
+            else:
+                seen_accounts.add(account.pk)
         if problems:
             report.errors.append(f"第 {number} 行：" + "；".join(problems) + "。")
             continue
@@ -257,6 +274,7 @@ def expert_import_xlsx(*, actor: User, content: bytes) -> ImportReport:
                 "email": email,
                 "phone": cell("电话"),
                 "conflicts": [{"organisation": o} for o in conflict_orgs],
+                "user": account,
             }
         )
     if report.errors:

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from techmarket.accounts.access import actor
-from techmarket.accounts.models import Organisation
+from techmarket.accounts.models import Organisation, User
 from techmarket.accounts.workflow import OrganisationStatus
 from techmarket.core.errors import ApplicationError
-from techmarket.core.taxonomy import FIELD_BY_CODE
+from techmarket.core.taxonomy import FIELD_BY_CODE, FIELD_CHOICES
 from techmarket.experts import access, services
 from techmarket.experts.models import ExpertProfile
 
@@ -20,12 +20,48 @@ from techmarket.experts.models import ExpertProfile
 @login_required
 def expert_list(request: HttpRequest) -> HttpResponse:
     access.ensure_can_manage_experts(request.user)
+    if request.method == "POST":
+        try:
+            _create_from_form(request)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "专家已加入专家库（待审核）。")
+        return redirect("experts:list")
     experts = ExpertProfile.objects.select_related("organisation")
     rows = [
         (e, "、".join(FIELD_BY_CODE[c].name for c in e.fields if c in FIELD_BY_CODE))
         for e in experts
     ]
-    return render(request, "experts/list.html", {"rows": rows})
+    return render(
+        request,
+        "experts/list.html",
+        {
+            "rows": rows,
+            "fields": FIELD_CHOICES,
+            "organisations": Organisation.objects.filter(status=OrganisationStatus.VERIFIED),
+        },
+    )
+
+
+def _create_from_form(request: HttpRequest) -> ExpertProfile:
+    post = request.POST
+    username = post.get("username", "").strip()
+    user = User.objects.filter(username=username).first() if username else None
+    if username and user is None:
+        raise ApplicationError(f"平台账户“{username}”不存在。", code="not_found")
+    org_id = post.get("organisation") or None
+    return services.expert_create(
+        actor=actor(request),
+        name=post.get("name", ""),
+        organisation=Organisation.objects.filter(pk=org_id).first() if org_id else None,
+        user=user,
+        title=post.get("title", ""),
+        fields=[post["field"]] if post.get("field") else [],
+        keywords=[
+            k.strip() for k in post.get("keywords", "").replace("，", ",").split(",") if k.strip()
+        ],
+    )
 
 
 @login_required

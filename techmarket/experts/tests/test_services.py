@@ -114,3 +114,29 @@ def test_an_expert_declares_a_conflict_and_updates_availability_on_their_page(
     profile.refresh_from_db()
     assert profile.keywords == ["涂层", "热障"]
     assert profile.available is False
+
+
+def test_staff_add_an_expert_linked_to_an_account_once(
+    client: Any, bureau_staff: Any, expert: Any, university: Any
+) -> None:
+    signed_in_client(client, bureau_staff)
+    data = {"name": "郑专家", "organisation": university.pk, "field": "04",
+            "keywords": "涂层,热障", "username": "expert"}  # fmt: skip
+    page = client.post(reverse("experts:list"), data, follow=True).content.decode()
+    assert "专家已加入专家库（待审核）" in page
+    profile = ExpertProfile.objects.get()
+    assert profile.user == expert
+    assert profile.keywords == ["涂层", "热障"]
+    page = client.post(reverse("experts:list"), data, follow=True).content.decode()
+    assert "账户“expert”已关联其他专家资料" in page
+
+
+def test_import_links_accounts_and_reports_unknown_ones(
+    bureau_staff: Any, expert: Any, university: Any, other_enterprise: Any
+) -> None:
+    report = services.expert_import_xlsx(
+        actor=bureau_staff, content=_xlsx([[*GOOD, "expert"], [*GOOD[:9], "", "nobody"]])
+    )
+    assert report.errors == ["第 3 行：平台账户“nobody”不存在。"]
+    report = services.expert_import_xlsx(actor=bureau_staff, content=_xlsx([[*GOOD, "expert"]]))
+    assert ExpertProfile.objects.get().user == expert
