@@ -213,3 +213,46 @@ def test_attachments_are_checked_and_served_only_to_those_who_may_see_them(
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 plan"
+
+
+def test_staff_eliminate_a_horse_race_team_and_reject_a_milestone_on_the_page(
+    client: Any, bureau_staff: Any
+) -> None:
+    uni = f.org("滨海理工大学", "university")
+    uni_admin = f.user("uni_admin", uni)
+    other = f.org("另一大学", "university")
+    other_admin = f.user("other_admin", other)
+    challenge = f.challenge(bureau_staff, mode="horse_race", max_teams=2)
+    a = f.application(challenge, uni_admin, uni)
+    b = f.application(challenge, other_admin, other)
+    _to_review(bureau_staff, challenge)
+    award_a, award_b = services.challenge_award(
+        actor=bureau_staff, challenge=challenge, winners=[(a, 300000), (b, 300000)], reason="并行"
+    )
+    services.challenge_transition(actor=bureau_staff, challenge=challenge, to_status="in_progress")
+    first = award_a.milestones.first()
+    services.milestone_submit(actor=uni_admin, milestone=first, evidence="小试报告")
+    signed_in_client(client, bureau_staff)
+    page = client.post(
+        reverse("challenges:eliminate", args=[award_b.pk]),
+        {"reason": "中期考核末位"},
+        follow=True,
+    ).content.decode()
+    assert "已淘汰该团队" in page
+    assert "已淘汰" in page
+    page = client.post(
+        reverse("challenges:milestone_decide", args=[first.pk]),
+        {"decision": "reject", "reason": "数据不全"},
+        follow=True,
+    ).content.decode()
+    assert "已记录验收不通过" in page
+    first.refresh_from_db()
+    assert first.status == "rejected"
+    assert first.decision_reason == "数据不全"
+    page = client.post(
+        reverse("challenges:milestone_decide", args=[first.pk]),
+        {"decision": "accept"},
+        HTTP_REFERER=reverse("challenges:manage", args=[challenge.pk]),
+        follow=True,
+    ).content.decode()
+    assert "只有已提交材料的里程碑可以验收" in page
