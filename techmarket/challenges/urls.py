@@ -18,6 +18,7 @@ urlpatterns = [
     path("manage/", views.manage_list, name="manage_list"),
     path("manage/new/", views.create, name="create"),
     path("manage/<int:pk>/", views.manage, name="manage"),
+    path("manage/<int:pk>/edit/", views.edit, name="edit"),
     path("manage/<int:pk>/transition/", views.transition, name="transition"),
     path("manage/<int:pk>/assign/", views.assign, name="assign"),
     path("manage/<int:pk>/award/", views.award, name="award"),

@@ -290,29 +290,11 @@ def _rows(request: HttpRequest, prefix: str, keys: list[str]) -> list[dict[str, 
     return rows
 
 
-@staff_only
-@refusals_as_messages
-def create(request: HttpRequest) -> HttpResponse:
-    demands = Demand.objects.filter(status=ListingStatus.PUBLISHED).order_by("-id")[:200]
-    if request.method == "POST":
-        post = request.POST
-        try:
-            deadline = timezone.make_aware(datetime.fromisoformat(post["application_deadline"]))
-            completion = date.fromisoformat(post["completion_deadline"])
-        except (KeyError, ValueError) as exc:
-            raise ApplicationError(
-                "请填写正确的申报截止时间和完成期限。", code="validation_error"
-            ) from exc
-        indicators = [
-            {
-                "name": r["name"],
-                "comparator": r["comparator"] or "ge",
-                "target": _decimal(r["target"]),
-                "unit": r["unit"],
-                "verification": r["verification"],
-            }
-            for r in _rows(request, "ind", ["name", "comparator", "target", "unit", "verification"])
-        ]
+def _parse_challenge_form(request: HttpRequest) -> dict[str, Any]:
+    post = request.POST
+    try:
+        deadline = timezone.make_aware(datetime.fromisoformat(post["application_deadline"]))
+        completion = date.fromisoformat(post["completion_deadline"])
         milestones = [
             {
                 "name": r["name"],
@@ -322,47 +304,89 @@ def create(request: HttpRequest) -> HttpResponse:
             }
             for r in _rows(request, "ms", ["name", "due_date", "share", "criteria"])
         ]
-        rubric = [
-            {"name": r["name"], "weight": _decimal(r["weight"])}
-            for r in _rows(request, "rb", ["name", "weight"])
-        ]
-        mode = post.get("mode", ChallengeMode.JIEBANG)
-        challenge = services.challenge_create(
-            actor=actor(request),
-            title=post.get("title", ""),
-            task=post.get("task", ""),
-            eligibility=post.get("eligibility", ""),
-            field=post.get("field", ""),
-            keywords=[
-                k.strip()
-                for k in post.get("keywords", "").replace("，", ",").split(",")
-                if k.strip()
-            ],
-            mode=mode,
-            max_teams=int(post.get("max_teams") or 1) if mode == ChallengeMode.HORSE_RACE else 1,
-            application_deadline=deadline,
-            completion_deadline=completion,
-            government_amount=_decimal(post.get("government_amount", "0")),
-            cofund_ratio=_decimal(post.get("cofund_ratio", "1")),
-            demands=list(demands.model.objects.filter(pk__in=post.getlist("demands"))),
-            indicators=indicators,
-            milestones=milestones or None,
-            rubric=rubric or None,
-            blind_review=post.get("blind_review") == "on",
-            reviewers_per_application=int(post.get("reviewers_per_application") or 5),
-        )
+        max_teams = int(post.get("max_teams") or 1)
+        reviewers = int(post.get("reviewers_per_application") or 5)
+    except (KeyError, ValueError) as exc:
+        raise ApplicationError(
+            "请填写正确的日期（申报截止时间、完成期限、里程碑到期日）和整数（团队数、专家数）。",
+            code="validation_error",
+        ) from exc
+    indicators = [
+        {
+            "name": r["name"],
+            "comparator": r["comparator"] or "ge",
+            "target": _decimal(r["target"]),
+            "unit": r["unit"],
+            "verification": r["verification"],
+        }
+        for r in _rows(request, "ind", ["name", "comparator", "target", "unit", "verification"])
+    ]
+    rubric = [
+        {"name": r["name"], "weight": _decimal(r["weight"])}
+        for r in _rows(request, "rb", ["name", "weight"])
+    ]
+    mode = post.get("mode", ChallengeMode.JIEBANG)
+    return {
+        "title": post.get("title", ""),
+        "task": post.get("task", ""),
+        "eligibility": post.get("eligibility", ""),
+        "field": post.get("field", ""),
+        "keywords": [
+            k.strip() for k in post.get("keywords", "").replace("，", ",").split(",") if k.strip()
+        ],
+        "mode": mode,
+        "max_teams": max_teams if mode == ChallengeMode.HORSE_RACE else 1,
+        "application_deadline": deadline,
+        "completion_deadline": completion,
+        "government_amount": _decimal(post.get("government_amount", "0")),
+        "cofund_ratio": _decimal(post.get("cofund_ratio", "1")),
+        "indicators": indicators,
+        "milestones": milestones or None,
+        "rubric": rubric or None,
+        "blind_review": post.get("blind_review") == "on",
+        "reviewers_per_application": reviewers,
+    }
+
+
+def _form_context(challenge: Challenge | None = None) -> dict[str, Any]:
+    rubric: list[tuple[Any, Any]] = (
+        [(c.name, c.weight) for c in challenge.rubric.all()]
+        if challenge
+        else [(r["name"], r["weight"]) for r in DEFAULT_RUBRIC]
+    )
+    return {
+        "demands": Demand.objects.filter(status=ListingStatus.PUBLISHED).order_by("-id")[:200],
+        "fields": FIELD_CHOICES,
+        "modes": ChallengeMode.choices,
+        "rubric": rubric,
+        "challenge": challenge,
+    }
+
+
+@staff_only
+@refusals_as_messages
+def create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        data = _parse_challenge_form(request)
+        demands = Demand.objects.filter(pk__in=request.POST.getlist("demands"))
+        challenge = services.challenge_create(actor=actor(request), demands=list(demands), **data)
         messages.success(request, "榜单草稿已创建。")
         return redirect("challenges:manage", challenge.pk)
-    return render(
-        request,
-        "challenges/create.html",
-        {
-            "demands": demands,
-            "fields": FIELD_CHOICES,
-            "modes": ChallengeMode.choices,
-            "rubric": [(r["name"], r["weight"]) for r in DEFAULT_RUBRIC],
-        },
-    )
+    return render(request, "challenges/create.html", _form_context())
+
+
+@staff_only
+@refusals_as_messages
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    challenge = access.get_challenge_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        data = _parse_challenge_form(request)
+        if data["milestones"] is None:
+            data.pop("milestones")
+        services.challenge_update(actor=actor(request), challenge=challenge, data=data)
+        messages.success(request, "榜单草稿已保存。")
+        return redirect("challenges:manage", challenge.pk)
+    return render(request, "challenges/create.html", _form_context(challenge))
 
 
 @staff_only

@@ -256,3 +256,30 @@ def test_staff_eliminate_a_horse_race_team_and_reject_a_milestone_on_the_page(
         follow=True,
     ).content.decode()
     assert "只有已提交材料的里程碑可以验收" in page
+
+
+def test_staff_edit_a_draft_on_its_page_and_bad_dates_are_refused_in_chinese(
+    client: Any, bureau_staff: Any
+) -> None:
+    draft = f.challenge(bureau_staff, publish=False)
+    signed_in_client(client, bureau_staff)
+    url = reverse("challenges:edit", args=[draft.pk])
+    form = client.get(url).content.decode()
+    assert 'value="高温涂层揭榜挂帅"' in form
+    assert 'value="涂层寿命"' in form
+    data = {
+        "title": "改名后的榜单", "task": "新任务", "mode": "jiebang",
+        "application_deadline": "2099-01-01T12:00", "completion_deadline": "2099-12-31",
+        "government_amount": "1200000", "cofund_ratio": "1", "reviewers_per_application": "3",
+        "ind_name": ["寿命"], "ind_comparator": ["ge"], "ind_target": ["2000"], "ind_unit": ["小时"],
+        "ind_verification": ["报告"], "rb_name": ["方案"], "rb_weight": ["100"],
+    }  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "改名后的榜单"
+    assert [str(i) for i in draft.indicators.all()] == ["寿命 ≥ 2000 小时"]
+    assert draft.milestones.count() == 3  # blank milestone rows keep the template
+    page = client.post(
+        url, {**data, "completion_deadline": "明年"}, HTTP_REFERER=url, follow=True
+    ).content.decode()
+    assert "请填写正确的日期" in page
