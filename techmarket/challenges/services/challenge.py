@@ -46,6 +46,14 @@ def _team_bounds(mode: str, max_teams: int) -> None:
         )  # fmt: skip
 
 
+def _check_reviewers(count: int) -> None:
+    if not 1 <= count <= 50:
+        raise ApplicationError(
+            "每项申报的评审专家数须为 1–50 人。", code="validation_error",
+            fields={"reviewers_per_application": "1–50"},
+        )  # fmt: skip
+
+
 @transaction.atomic
 def challenge_create(
     *,
@@ -72,6 +80,8 @@ def challenge_create(
     """A draft 榜单, from scratch or from one or more published demands."""
     access.ensure_staff(actor)
     _team_bounds(mode, max_teams)
+    reviewers_per_application = reviewers_per_application or settings.CHALLENGES_DEFAULT_REVIEWERS
+    _check_reviewers(reviewers_per_application)
     demands = list(demands or [])
     unpublished = [d.title for d in demands if d.status != ListingStatus.PUBLISHED]
     if unpublished:
@@ -85,6 +95,9 @@ def challenge_create(
     if demands and not field:
         field = next((d.field for d in demands if d.field), "")
     amount = to_yuan(government_amount)
+    ratio = Decimal(str(cofund_ratio or settings.CHALLENGES_DEFAULT_COFUND_RATIO))
+    if ratio < 0:
+        raise ApplicationError("企业配套比例不能为负数。", code="validation_error")
     if amount < 0:
         raise ApplicationError("资助金额不能为负数。", code="validation_error")
     challenge = Challenge.objects.create(
@@ -100,10 +113,9 @@ def challenge_create(
         application_deadline=application_deadline,
         completion_deadline=completion_deadline,
         government_amount=amount,
-        cofund_ratio=Decimal(str(cofund_ratio or settings.CHALLENGES_DEFAULT_COFUND_RATIO)),
+        cofund_ratio=ratio,
         blind_review=blind_review,
-        reviewers_per_application=reviewers_per_application
-        or settings.CHALLENGES_DEFAULT_REVIEWERS,
+        reviewers_per_application=reviewers_per_application,
         created_by=actor,
     )
     challenge.demands.set(demands)
@@ -171,6 +183,9 @@ def challenge_update(*, actor: User, challenge: Challenge, data: dict[str, Any])
         locked.max_teams = data.get("max_teams") or locked.max_teams
         _team_bounds(locked.mode, locked.max_teams)
         changed["mode"] = [locked.mode, locked.max_teams]
+    _check_reviewers(locked.reviewers_per_application)
+    if locked.cofund_ratio < 0:
+        raise ApplicationError("企业配套比例不能为负数。", code="validation_error")
     locked.save()
     children = (
         ("indicators", ChallengeIndicator),

@@ -575,3 +575,10 @@ def test_a_team_is_reminded_once_of_a_milestone_falling_due(
     assert services.send_milestone_reminders() == 0
     note = Notification.objects.get(user=uni_admin, kind="challenge.deadline")
     assert note.title.startswith("里程碑“小试”将于")
+
+
+def test_reviewer_counts_and_co_funding_are_checked_before_the_database(bureau_staff: Any) -> None:
+    with pytest.raises(ApplicationError, match="1–50"):
+        f.challenge(bureau_staff, reviewers_per_application=-1)
+    with pytest.raises(ApplicationError, match="企业配套比例不能为负数"):
+        f.challenge(bureau_staff, cofund_ratio=Decimal("-0.5"))
