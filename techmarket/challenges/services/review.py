@@ -44,14 +44,6 @@ TWO = Decimal("0.01")
 # ---- conflicts of interest: each a hard rule --------------------------------------
 
 
-def _party_org_ids(application: Application) -> set[int]:
-    return set(
-        ApplicationParty.objects.filter(application=application).values_list(
-            "organisation_id", flat=True
-        )
-    )
-
-
 def _demand_enterprise_ids(challenge: Challenge) -> set[int]:
     ids = set(challenge.demands.values_list("owner_id", flat=True))
     if challenge.enterprise_id:
@@ -59,44 +51,58 @@ def _demand_enterprise_ids(challenge: Challenge) -> set[int]:
     return ids
 
 
+class ConflictIndex:
+    """What the conflict rules need for one challenge, read in a few queries, so that
+    assigning reviewers costs O(experts × applications) set look-ups, not queries."""
+
+    def __init__(self, challenge: Challenge) -> None:
+        self.enterprises = _demand_enterprise_ids(challenge)
+        self.parties: dict[int, set[int]] = {}
+        for app_id, org_id in ApplicationParty.objects.filter(challenge=challenge).values_list(
+            "application_id", "organisation_id"
+        ):
+            self.parties.setdefault(app_id, set()).add(org_id)
+        since = timezone.now() - timedelta(days=365 * settings.CHALLENGES_CONFLICT_LOOKBACK_YEARS)
+        self.orgs_of_app: dict[int, set[int]] = {}
+        self.apps_of_org: dict[int, set[int]] = {}
+        for app_id, org_id in ApplicationParty.objects.filter(created_at__gte=since).values_list(
+            "application_id", "organisation_id"
+        ):
+            self.orgs_of_app.setdefault(app_id, set()).add(org_id)
+            self.apps_of_org.setdefault(org_id, set()).add(app_id)
+
+    def reasons(self, expert: ExpertProfile, application: Application) -> list[str]:
+        reasons: list[str] = []
+        parties = self.parties.get(application.pk, set())
+        enterprises = self.enterprises
+        org = expert.organisation_id
+        if org and org in parties:
+            reasons.append("专家与申报单位（含联合体成员）同属一个机构")
+        if org and org in enterprises:
+            reasons.append("专家与出题企业同属一个机构")
+        declared = list(expert.conflicts.all())
+        declared_orgs = {c.organisation_id for c in declared if c.organisation_id}
+        if declared_orgs & (parties | enterprises):
+            reasons.append("专家申报了与该单位的利益冲突")
+        declared_people = {c.person_name.strip() for c in declared if c.person_name.strip()}
+        team_names = {str(m.get("name", "")).strip() for m in application.team or []}
+        if declared_people & team_names:
+            reasons.append("专家申报了与团队成员的利益冲突")
+        if org and parties:
+            together = any(
+                self.orgs_of_app.get(app_id, set()) & parties
+                for app_id in self.apps_of_org.get(org, set())
+                if app_id != application.pk
+            )
+            if together:
+                years = settings.CHALLENGES_CONFLICT_LOOKBACK_YEARS
+                reasons.append(f"专家所在机构近 {years} 年与申报单位共同申报过")
+        return reasons
+
+
 def conflicts_of(expert: ExpertProfile, application: Application) -> list[str]:
     """Every reason this expert may not review this application (empty = may review)."""
-    reasons: list[str] = []
-    parties = _party_org_ids(application)
-    enterprises = _demand_enterprise_ids(application.challenge)
-    org = expert.organisation_id
-    if org and org in parties:
-        reasons.append("专家与申报单位（含联合体成员）同属一个机构")
-    if org and org in enterprises:
-        reasons.append("专家与出题企业同属一个机构")
-    declared_orgs = set(
-        expert.conflicts.exclude(organisation=None).values_list("organisation_id", flat=True)
-    )
-    if declared_orgs & (parties | enterprises):
-        reasons.append("专家申报了与该单位的利益冲突")
-    declared_people = {
-        n.strip() for n in expert.conflicts.values_list("person_name", flat=True) if n.strip()
-    }
-    team_names = {str(m.get("name", "")).strip() for m in application.team or []}
-    if declared_people & team_names:
-        reasons.append("专家申报了与团队成员的利益冲突")
-    if org and parties:
-        since = timezone.now() - timedelta(days=365 * settings.CHALLENGES_CONFLICT_LOOKBACK_YEARS)
-        expert_apps = ApplicationParty.objects.filter(
-            organisation_id=org, created_at__gte=since
-        ).values("application_id")
-        together = (
-            ApplicationParty.objects.filter(
-                application_id__in=expert_apps, organisation_id__in=parties
-            )
-            .exclude(application=application)
-            .exists()
-        )
-        if together:
-            reasons.append(
-                f"专家所在机构近 {settings.CHALLENGES_CONFLICT_LOOKBACK_YEARS} 年与申报单位共同申报过"
-            )
-    return reasons
+    return ConflictIndex(application.challenge).reasons(expert, application)
 
 
 # ---- assignment ----------------------------------------------------------------------
@@ -112,6 +118,7 @@ def _candidates() -> list[ExpertProfile]:
     return list(
         ExpertProfile.objects.filter(status=ExpertStatus.VERIFIED, available=True)
         .select_related("organisation")
+        .prefetch_related("conflicts")
         .annotate(
             open_load=Count("assignments", filter=Q(assignments__status=AssignmentStatus.ASSIGNED))
         )
@@ -141,6 +148,7 @@ def reviewers_assign(*, actor: User, challenge: Challenge) -> AssignmentReport:
     experts = _candidates()
     load = {e.pk: e.open_load for e in experts}  # type: ignore[attr-defined]
     scored = rank(experts, _topic(locked))
+    index = ConflictIndex(locked)
     applications = locked.applications.filter(status=ApplicationStatus.SUBMITTED).order_by("id")
     for application in applications:
         live = set(
@@ -153,7 +161,7 @@ def reviewers_assign(*, actor: User, challenge: Challenge) -> AssignmentReport:
         for expert, score in ordered:
             if need <= 0:
                 break
-            if expert.pk in live or conflicts_of(expert, application):
+            if expert.pk in live or index.reasons(expert, application):
                 continue
             ReviewAssignment.objects.create(
                 application=application, expert=expert, assigned_by=actor, match_score=score
