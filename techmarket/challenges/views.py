@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from techmarket.accounts.access import actor, is_bureau_staff, primary_organisation
@@ -47,7 +48,10 @@ def refusals_as_messages(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             if error.status in (401, 404):
                 raise
             messages.error(request, error.message)
-            return redirect(request.META.get("HTTP_REFERER") or "challenges:list")
+            back = request.META.get("HTTP_REFERER", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = "challenges:list"
+            return redirect(back)
 
     return wrapper
 

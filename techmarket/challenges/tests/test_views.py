@@ -283,3 +283,12 @@ def test_staff_edit_a_draft_on_its_page_and_bad_dates_are_refused_in_chinese(
         url, {**data, "completion_deadline": "明年"}, HTTP_REFERER=url, follow=True
     ).content.decode()
     assert "请填写正确的日期" in page
+
+
+def test_a_refusal_never_redirects_to_another_site(client: Any, story: Any) -> None:
+    f.close_deadline(story["challenge"])
+    signed_in_client(client, story["uni_admin"])
+    url = reverse("challenges:application", args=[story["mine"].pk])
+    response = client.post(url, {"technical_plan": "迟到"}, HTTP_REFERER="https://evil.example/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("challenges:list")
