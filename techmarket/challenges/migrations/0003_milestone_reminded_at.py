@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('challenges', '0002_initial'),
+        ('challenges', '0002_foreign_keys_and_constraints'),
     ]
 
     operations = [
