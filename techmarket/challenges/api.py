@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import File, Router, Schema, Status, UploadedFile
 
 from techmarket.accounts.access import actor, is_bureau_staff
 from techmarket.accounts.models import Organisation
@@ -175,6 +175,26 @@ def withdraw_application(request: HttpRequest, pk: int, payload: ReasonIn) -> An
     return services.application_withdraw(
         actor=actor(request), application=application, reason=payload.reason
     )
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    sha256: str
+
+
+@router.post(
+    "/applications/{pk}/attachments",
+    response={201: list[AttachmentOut], **ERRORS},
+    summary="上传申报附件（截止前；PDF/PNG/JPEG）",
+)
+def upload_attachment(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Status[Any]:
+    application = access.get_application_for_user(request.user, pk, write=True)
+    services.application_update(
+        actor=actor(request), application=application, data={"attachments": [file]}
+    )
+    return Status(201, list(application.attachments.order_by("id")))
 
 
 @router.get(

@@ -162,3 +162,26 @@ def test_a_draft_is_edited_and_a_published_one_is_not(bureau_staff: Any) -> None
     )
     assert late.status_code == 409
     assert "只有草稿可以修改" in late.json()["message"]
+
+
+def test_attachments_are_uploaded_through_the_api_until_the_deadline(
+    bureau_staff: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    challenge = f.challenge(bureau_staff)
+    uni = f.org("滨海理工大学", "university")
+    admin = f.user("uni_admin", uni)
+    application = f.application(challenge, admin, uni)
+    client = signed_in_client(Client(), admin)
+    url = f"/api/v1/applications/{application.pk}/attachments"
+    ok = client.post(url, {"file": SimpleUploadedFile("方案.pdf", b"%PDF-1.4 x")})
+    assert ok.status_code == 201, ok.content
+    assert [a["name"] for a in ok.json()] == ["方案.pdf"]
+    bad = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"MZ exe")})
+    assert bad.status_code == 400
+    assert "不是允许的类型" in bad.json()["message"]
+    f.close_deadline(challenge)
+    late = client.post(url, {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 y")})
+    assert late.status_code == 409
