@@ -103,6 +103,7 @@ def load(context: DemoContext) -> None:
     review = _challenge(
         staff, "变电站智能巡检机器人（赛马）", "研制可在变电站全天候自主巡检的机器人。", None,
         mode="horse_race", max_teams=2, field="08", keywords=["机器人", "巡检", "涂层"],
+        review_deadline=timezone.now().date() + timedelta(days=10),
     )  # fmt: skip
     services.application_submit(actor=uni_admin, challenge=review, lead=university,
                                 technical_plan="多传感器融合导航。", budget="900000")  # fmt: skip

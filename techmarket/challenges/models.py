@@ -44,6 +44,7 @@ class Challenge(TimeStampedModel):
     )  # fmt: skip
     application_deadline = models.DateTimeField("申报截止时间")
     completion_deadline = models.DateField("完成期限")
+    review_deadline = models.DateField("评审截止日期", null=True, blank=True)
     government_amount = MoneyField("政府资助金额（元）", default=Decimal(0))
     cofund_ratio = models.DecimalField(
         "企业配套比例", max_digits=5, decimal_places=2, default=Decimal("1.00"),
@@ -245,6 +246,7 @@ class ReviewAssignment(TimeStampedModel):
     total = models.DecimalField("加权得分", max_digits=7, decimal_places=2, null=True, blank=True)
     comment = models.TextField("评审意见", blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField("评审提醒时间", null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -42,6 +42,7 @@ class ChallengeIn(Schema):
     demand_ids: list[int] = []
     application_deadline: datetime
     completion_deadline: date
+    review_deadline: date | None = None
     government_amount: Decimal = Field(..., ge=0, le=MAX_YUAN)
     cofund_ratio: Decimal | None = Field(None, ge=0, le=100)
     blind_review: bool = True
@@ -62,6 +63,7 @@ class ChallengePatchIn(Schema):
     max_teams: int | None = Field(None, ge=1, le=50)
     application_deadline: datetime | None = None
     completion_deadline: date | None = None
+    review_deadline: date | None = None
     government_amount: Decimal | None = Field(None, ge=0, le=MAX_YUAN)
     cofund_ratio: Decimal | None = Field(None, ge=0, le=100)
     blind_review: bool | None = None
@@ -83,6 +85,7 @@ class ChallengeOut(Schema):
     status: str
     application_deadline: datetime
     completion_deadline: date
+    review_deadline: date | None
     government_amount: Decimal
     cofund_ratio: Decimal
     blind_review: bool

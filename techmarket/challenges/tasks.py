@@ -13,4 +13,5 @@ def challenge_reminders() -> dict[str, int]:
     closed = services.close_expired_challenges()
     reminded = services.send_deadline_reminders()
     milestones = services.send_milestone_reminders()
-    return {"closed": closed, "reminded": reminded, "milestones": milestones}
+    reviews = services.send_review_reminders()
+    return {"closed": closed, "reminded": reminded, "milestones": milestones, "reviews": reviews}

@@ -299,6 +299,9 @@ def _parse_challenge_form(request: HttpRequest) -> dict[str, Any]:
     try:
         deadline = timezone.make_aware(datetime.fromisoformat(post["application_deadline"]))
         completion = date.fromisoformat(post["completion_deadline"])
+        review_deadline = (
+            date.fromisoformat(post["review_deadline"]) if post.get("review_deadline") else None
+        )
         milestones = [
             {
                 "name": r["name"],
@@ -342,6 +345,7 @@ def _parse_challenge_form(request: HttpRequest) -> dict[str, Any]:
         "max_teams": max_teams if mode == ChallengeMode.HORSE_RACE else 1,
         "application_deadline": deadline,
         "completion_deadline": completion,
+        "review_deadline": review_deadline,
         "government_amount": _decimal(post.get("government_amount", "0")),
         "cofund_ratio": _decimal(post.get("cofund_ratio", "1")),
         "indicators": indicators,

@@ -12,6 +12,7 @@ from techmarket.challenges.services.challenge import (
     close_expired_challenges,
     send_deadline_reminders,
     send_milestone_reminders,
+    send_review_reminders,
 )
 from techmarket.challenges.services.execution import (
     award_eliminate,
@@ -50,4 +51,5 @@ __all__ = [
     "reviewers_assign",
     "send_deadline_reminders",
     "send_milestone_reminders",
+    "send_review_reminders",
 ]

@@ -76,6 +76,7 @@ def challenge_create(
     rubric: list[dict[str, Any]] | None = None,
     blind_review: bool = True,
     reviewers_per_application: int | None = None,
+    review_deadline: date | None = None,
 ) -> Challenge:
     """A draft 榜单, from scratch or from one or more published demands."""
     access.ensure_staff(actor)
@@ -112,6 +113,7 @@ def challenge_create(
         enterprise=next(iter(enterprises.values())) if len(enterprises) == 1 else None,
         application_deadline=application_deadline,
         completion_deadline=completion_deadline,
+        review_deadline=review_deadline,
         government_amount=amount,
         cofund_ratio=ratio,
         blind_review=blind_review,
@@ -150,6 +152,7 @@ EDITABLE_FIELDS = (
     "keywords",
     "application_deadline",
     "completion_deadline",
+    "review_deadline",
     "government_amount",
     "cofund_ratio",
     "blind_review",
@@ -369,5 +372,40 @@ def send_milestone_reminders() -> int:
             )
             locked.reminded_at = timezone.now()
             locked.save(update_fields=["reminded_at"])
+            sent += 1
+    return sent
+
+
+def send_review_reminders() -> int:
+    """Remind each expert once of an unfinished review when the challenge's review
+    deadline falls within the longest reminder window."""
+    from techmarket.challenges.models import ReviewAssignment
+    from techmarket.challenges.workflow import AssignmentStatus
+
+    horizon = timezone.localdate() + timedelta(days=max(settings.CHALLENGES_REMINDER_DAYS or [0]))
+    due = ReviewAssignment.objects.filter(
+        status=AssignmentStatus.ASSIGNED,
+        reminded_at__isnull=True,
+        expert__user__isnull=False,
+        application__challenge__status=ChallengeStatus.UNDER_REVIEW,
+        application__challenge__review_deadline__lte=horizon,
+    ).select_related("expert__user", "application__challenge")
+    sent = 0
+    for assignment in due:
+        with transaction.atomic():
+            updated = ReviewAssignment.objects.filter(
+                pk=assignment.pk, reminded_at__isnull=True
+            ).update(reminded_at=timezone.now())
+            if not updated:
+                continue
+            challenge = assignment.application.challenge
+            assert assignment.expert.user is not None  # noqa: S101 - filtered above
+            notify(
+                [assignment.expert.user],
+                title=f"评审将于 {challenge.review_deadline:%Y-%m-%d} 截止：{challenge.title}",
+                body="请在截止前提交评分和评审意见。",
+                url=reverse("challenges:review", args=[assignment.pk]),
+                kind="challenge.deadline",
+            )
             sent += 1
     return sent

@@ -503,7 +503,10 @@ def test_the_reminder_command_closes_and_reminds(
     f.close_deadline(expired)
     out = StringIO()
     call_command("challenge_reminders", stdout=out)
-    assert out.getvalue().strip() == "截止申报 1 个榜单；发送截止提醒 1 次；里程碑到期提醒 0 次。"
+    assert (
+        out.getvalue().strip()
+        == "截止申报 1 个榜单；发送截止提醒 1 次；里程碑到期提醒 0 次；评审提醒 0 次。"
+    )
     note = Notification.objects.get(user=uni_admin, kind="challenge.deadline")
     assert note.title.startswith("榜单“高温涂层揭榜挂帅”将于")
     out = StringIO()
@@ -582,3 +585,21 @@ def test_reviewer_counts_and_co_funding_are_checked_before_the_database(bureau_s
         f.challenge(bureau_staff, reviewers_per_application=-1)
     with pytest.raises(ApplicationError, match="企业配套比例不能为负数"):
         f.challenge(bureau_staff, cofund_ratio=Decimal("-0.5"))
+
+
+def test_experts_are_reminded_once_of_an_unfinished_review(
+    bureau_staff: Any, reviewed: Any
+) -> None:
+    challenge = reviewed["challenge"]
+    neutral = f.org("外省大学", "university")
+    account = f.user("reviewer", neutral, "expert")
+    f.expert("郑评审", neutral, user_obj=account)
+    services.reviewers_assign(actor=bureau_staff, challenge=challenge)
+    assert services.send_review_reminders() == 0  # no review deadline set
+    type(challenge).objects.filter(pk=challenge.pk).update(
+        review_deadline=timezone.localdate() + timedelta(days=2)
+    )
+    assert services.send_review_reminders() == 1
+    assert services.send_review_reminders() == 0
+    note = Notification.objects.filter(user=account, kind="challenge.deadline").get()
+    assert note.title.startswith("评审将于")

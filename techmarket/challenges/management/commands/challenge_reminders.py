@@ -27,6 +27,8 @@ class Command(BaseCommand):
         closed = services.close_expired_challenges()
         reminded = services.send_deadline_reminders()
         milestones = services.send_milestone_reminders()
+        reviews = services.send_review_reminders()
         self.stdout.write(
-            f"截止申报 {closed} 个榜单；发送截止提醒 {reminded} 次；里程碑到期提醒 {milestones} 次。"
+            f"截止申报 {closed} 个榜单；发送截止提醒 {reminded} 次；"
+            f"里程碑到期提醒 {milestones} 次；评审提醒 {reviews} 次。"
         )
