@@ -221,6 +221,17 @@ LISTINGS_FACET_CACHE_SECONDS = env_int("LISTINGS_FACET_CACHE_SECONDS", 60)
 # --- matching (匹配与检索) ---
 
 # --- experts and challenges (专家库 / 揭榜挂帅) ---
+# RULES.md §4: the process is [C]; reviewers per application, trimming, conflict look-back,
+# 赛马 team counts, co-funding and tranche shares are not confirmed ([S]/[U]): settings.
+CHALLENGES_DEFAULT_REVIEWERS = env_int("CHALLENGES_DEFAULT_REVIEWERS", 5)
+CHALLENGES_TRIM_MIN_REVIEWS = env_int("CHALLENGES_TRIM_MIN_REVIEWS", 5)
+CHALLENGES_CONFLICT_LOOKBACK_YEARS = env_int("CHALLENGES_CONFLICT_LOOKBACK_YEARS", 3)
+CHALLENGES_HORSE_RACE_MIN_TEAMS = env_int("CHALLENGES_HORSE_RACE_MIN_TEAMS", 2)
+CHALLENGES_HORSE_RACE_MAX_TEAMS = env_int("CHALLENGES_HORSE_RACE_MAX_TEAMS", 5)
+CHALLENGES_DEFAULT_COFUND_RATIO = env_str("CHALLENGES_DEFAULT_COFUND_RATIO", "1.00")
+CHALLENGES_DEFAULT_TRANCHES = env_list("CHALLENGES_DEFAULT_TRANCHES", ["30", "40", "30"])
+CHALLENGES_REMINDER_DAYS = [int(d) for d in env_list("CHALLENGES_REMINDER_DAYS", ["7", "1"])]
+CHALLENGES_REVIEWER_RANKER = env_str("CHALLENGES_REVIEWER_RANKER", "")
 
 # --- contracts and stats (技术合同登记 / 统计) ---
 

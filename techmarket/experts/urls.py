@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from techmarket.experts import views
 
 app_name = "experts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.expert_list, name="list"),
+    path("me/", views.my_profile, name="me"),
+    path("import/", views.expert_import, name="import"),
+    path("<int:pk>/verify/", views.expert_verify, name="verify"),
+]
