@@ -244,6 +244,8 @@ CONTRACTS_MAKEUP_WORKDAYS = env_list("CONTRACTS_MAKEUP_WORKDAYS", [])
 CONTRACTS_CERTIFICATE_KEY = secret_from_env_or_file(
     "CONTRACTS_CERTIFICATE_KEY", VAR_DIR / "contracts_certificate_key"
 )
+# The province highlighted on the dashboard's national panel (name as in the yearbook CSV).
+STATS_NATIONAL_PROVINCE = env_str("STATS_NATIONAL_PROVINCE", "天津")
 
 # --- vouchers and instruments (创新券 / 仪器共享) ---
 
