@@ -37,6 +37,7 @@ from django.utils import timezone  # noqa: E402
 
 from techmarket.contracts import selectors  # noqa: E402
 from techmarket.contracts.models import Contract  # noqa: E402
+from techmarket.contracts.summary import rebuild  # noqa: E402
 from techmarket.core.exports import xlsx_bytes  # noqa: E402
 from techmarket.stats.selectors import BREAKDOWNS, dashboard, indicators  # noqa: E402
 
@@ -145,6 +146,11 @@ def main() -> None:
     if not args.skip_generate:
         seconds = generate(args.contracts, args.years)
         print(f"generated {args.contracts:,} contracts in {seconds:.1f} s ({connection.vendor})")
+        started = time.perf_counter()
+        cells = rebuild()
+        print(
+            f"rebuilt the monthly summary ({cells:,} cells) in {time.perf_counter() - started:.1f} s"
+        )
     total = Contract.objects.count()
     print(f"{connection.vendor}: {total:,} contracts")
     year = timezone.localdate().year

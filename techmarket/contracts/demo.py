@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from techmarket.contracts import services
+from techmarket.contracts import services, summary
 from techmarket.contracts.amounts import CostLine
 from techmarket.contracts.models import (
     Contract,
@@ -146,6 +146,7 @@ def load(context: DemoContext) -> None:
             )
         )  # fmt: skip
     Contract.objects.bulk_create(contracts, batch_size=1000)
+    summary.add(contracts)
     NumberCounter.objects.bulk_create(
         NumberCounter(prefix=prefix, last_serial=serial) for prefix, serial in counters.items()
     )

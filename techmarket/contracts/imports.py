@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import load_workbook
 
-from techmarket.contracts import access
+from techmarket.contracts import access, summary
 from techmarket.contracts.models import Contract, ContractType, IpType, PartyNature, PaymentMode
 from techmarket.contracts.numbers import is_valid_number
 from techmarket.contracts.rules import rules_for
@@ -203,6 +203,7 @@ def contracts_import(*, actor: Any, file: IO[bytes]) -> ImportReport:
         raise ApplicationError("文件中没有数据行。", code="import_empty")
     with transaction.atomic():
         Contract.objects.bulk_create(contracts, batch_size=2000)
+        summary.add(contracts)
         audit.record(
             "contract.imported",
             actor=actor,

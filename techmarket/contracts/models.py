@@ -302,3 +302,29 @@ class NumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}:{self.last_serial}"
+
+
+class TurnoverCell(models.Model):
+    """Monthly sums of registered contracts per dimension value, kept in the same
+    transaction as every registration, amendment, cancellation and import (services call
+    ``contracts.summary``), so the dashboard reads a few hundred rows instead of 10^6.
+    ``techmarket contracts_rebuild_summary`` recomputes it from the contracts."""
+
+    month = models.DateField("月份")  # the first day of the month
+    dimension = models.CharField("维度", max_length=16)
+    key = models.CharField("取值", max_length=16)
+    count = models.IntegerField("合同数", default=0)
+    contract_amount = MoneyField("合同成交额（元）", max_digits=18, default=Decimal("0"))
+    tech_amount = MoneyField("技术交易额（元）", max_digits=18, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = "成交额月度汇总"
+        verbose_name_plural = "成交额月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "month", "key"], name="turnover_cell_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dimension}={self.key}"

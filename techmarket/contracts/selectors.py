@@ -13,16 +13,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, QuerySet, Sum
 
+from techmarket.contracts import summary
 from techmarket.contracts.models import (
     CIVIL_CODE_CATEGORY,
     LEGACY_CATEGORY,
     Contract,
     ContractType,
     PartyNature,
+    TurnoverCell,
 )
 from techmarket.contracts.workflow import ContractStatus
 from techmarket.core.regions import PROVINCES
@@ -107,15 +107,116 @@ def _sums(
 
 def totals(start: date | None, end: date | None) -> Row:
     row = Row("total", "合计")
-    values = registered(start, end).aggregate(
-        n=Count("id"), ca=Sum("contract_amount"), ta=Sum("tech_amount")
-    )
-    row.add(values["n"], values["ca"], values["ta"])
+    for part in turnover("year", start, end):
+        row.add(part.count, part.contract_amount, part.tech_amount)
     return row
 
 
-def _local_prefix() -> str:
-    return str(settings.CONTRACTS_REGISTRY_REGION_CODE)[:4]
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _split(start: date | None, end: date | None) -> list[tuple[str, date | None, date | None]]:
+    """Whole months come from the monthly summary, the partial months at either end from
+    the contracts themselves (a few thousand rows at most)."""
+    cell_lo = None if start is None else (start if start.day == 1 else _next_month(start))
+    cell_hi = None if end is None else end.replace(day=1)
+    if cell_lo is not None and cell_hi is not None and cell_lo >= cell_hi:
+        return [("raw", start, end)]
+    parts: list[tuple[str, date | None, date | None]] = []
+    if start is not None and start != cell_lo:
+        parts.append(("raw", start, cell_lo))
+    parts.append(("cells", cell_lo, cell_hi))
+    if end is not None and end != cell_hi:
+        parts.append(("raw", cell_hi, end))
+    return parts
+
+
+# The summary dimension each statistics dimension is folded from.
+BASE = {
+    "month": "type", "quarter": "type", "year": "type", "category": "type",
+    "legacy_category": "type", "type": "type", "field": "field", "district": "district",
+    "seller_type": "seller_nature", "buyer_type": "buyer_nature", "flow": "flow",
+    "buyer_province": "flow",
+}  # fmt: skip
+TIME_DIMENSIONS = frozenset({"month", "quarter", "year"})
+
+
+def _raw_groups(
+    dimension: str, lo: date | None, hi: date | None
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    queryset = registered(lo, hi)
+    if dimension in TIME_DIMENSIONS:
+        for item in _sums(queryset, "registered_on"):
+            yield item["registered_on"], item
+        return
+    base = BASE[dimension]
+    if base == "flow":
+        for item in _sums(queryset, "seller_region_code", "buyer_region_code"):
+            yield summary.flow_key(item["seller_region_code"], item["buyer_region_code"]), item
+        return
+    column = summary.COLUMNS[base]
+    for item in _sums(queryset, column):
+        yield item[column], item
+
+
+def _cell_groups(
+    dimension: str, lo: date | None, hi: date | None
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    cells = TurnoverCell.objects.filter(dimension=BASE[dimension])
+    if lo is not None:
+        cells = cells.filter(month__gte=lo)
+    if hi is not None:
+        cells = cells.filter(month__lt=hi)
+    group = "month" if dimension in TIME_DIMENSIONS else "key"
+    for item in (
+        cells.order_by()
+        .values(group)
+        .annotate(n=Sum("count"), ca=Sum("contract_amount"), ta=Sum("tech_amount"))
+    ):
+        yield item[group], item
+
+
+def _label(dimension: str, raw: Any) -> tuple[str, str] | None:
+    """The (key, label) a base value is counted under, or None when it is not counted."""
+    if dimension in TIME_DIMENSIONS:
+        day: date = raw
+        if dimension == "month":
+            return f"{day:%Y-%m}", f"{day.year}年{day.month}月"
+        if dimension == "quarter":
+            q = (day.month - 1) // 3 + 1
+            return f"{day.year}-Q{q}", f"{day.year}年第{q}季度"
+        return str(day.year), f"{day.year}年"
+    if dimension in ("category", "legacy_category", "type"):
+        mapping = {
+            "category": CIVIL_CODE_CATEGORY,
+            "legacy_category": LEGACY_CATEGORY,
+            "type": {k: str(v) for k, v in ContractType.choices},
+        }[dimension]
+        label = mapping.get(raw, raw)
+        return label, label
+    if dimension == "field":
+        return raw, field_name(raw) or raw
+    if dimension == "district":
+        return raw, DISTRICTS.get(raw) or f"{PROVINCES.get(raw[:2], '')}{raw}"
+    if dimension in ("seller_type", "buyer_type"):
+        group = NATURE_GROUP.get(raw) or str(dict(PartyNature.choices).get(raw, raw))
+        return group, group
+    seller_buyer, _, province = str(raw).partition(":")
+    if dimension == "flow":
+        key = {"11": "local", "10": "output", "01": "inflow"}.get(seller_buyer, "elsewhere")
+        return key, FLOW_LABELS.get(key, "外地之间（历史导入）")
+    if seller_buyer != "10":  # buyer_province: where the technology went
+        return None
+    return province or "abroad", PROVINCES.get(province, province or "境外")
+
+
+FLOW_ORDER = ("local", "output", "inflow")
+FLOW_LABELS = {
+    "local": "本地转化（买卖双方均在本地）",
+    "output": "技术输出（卖方在本地、买方在外地）",
+    "inflow": "技术吸纳（买方在本地、卖方在外地）",
+}
 
 
 def _fold(rows: dict[str, Row], key: str, label: str, item: dict[str, Any]) -> None:
@@ -123,71 +224,26 @@ def _fold(rows: dict[str, Row], key: str, label: str, item: dict[str, Any]) -> N
 
 
 def turnover(dimension: str, start: date | None, end: date | None) -> list[Row]:
-    """Count, 成交额 and 技术交易额 of registered contracts grouped by ``dimension``."""
-    queryset = registered(start, end)
-    rows: dict[str, Row] = {}
-    if dimension in ("month", "quarter", "year"):
-        for item in _sums(queryset, "registered_on"):
-            day: date = item["registered_on"]
-            if dimension == "month":
-                key, label = f"{day:%Y-%m}", f"{day.year}年{day.month}月"
-            elif dimension == "quarter":
-                q = (day.month - 1) // 3 + 1
-                key, label = f"{day.year}-Q{q}", f"{day.year}年第{q}季度"
-            else:
-                key, label = str(day.year), f"{day.year}年"
-            _fold(rows, key, label, item)
-        return [rows[k] for k in sorted(rows)]
-    if dimension in ("category", "legacy_category", "type"):
-        mapping = {
-            "category": CIVIL_CODE_CATEGORY,
-            "legacy_category": LEGACY_CATEGORY,
-            "type": {k: str(v) for k, v in ContractType.choices},
-        }[dimension]
-        for item in _sums(queryset, "contract_type"):
-            label = mapping.get(item["contract_type"], item["contract_type"])
-            _fold(rows, label, label, item)
-    elif dimension == "field":
-        for item in _sums(queryset, "field"):
-            _fold(rows, item["field"], field_name(item["field"]) or item["field"], item)
-    elif dimension == "district":
-        for item in _sums(queryset, "seller_region_code"):
-            code = item["seller_region_code"]
-            label = DISTRICTS.get(code) or f"{PROVINCES.get(code[:2], '')}{code}"
-            _fold(rows, code, label, item)
-    elif dimension in ("seller_type", "buyer_type"):
-        column = "seller_nature" if dimension == "seller_type" else "buyer_nature"
-        labels = dict(PartyNature.choices)
-        for item in _sums(queryset, column):
-            code = item[column]
-            group = NATURE_GROUP.get(code, str(labels.get(code, code)))
-            _fold(rows, group, group, item)
-    elif dimension == "flow":
-        local = _local_prefix()
-        seller_local = Q(seller_region_code__startswith=local)
-        buyer_local = Q(buyer_region_code__startswith=local)
-        parts = [
-            ("local", "本地转化（买卖双方均在本地）", seller_local & buyer_local),
-            ("output", "技术输出（卖方在本地、买方在外地）", seller_local & ~buyer_local),
-            ("inflow", "技术吸纳（买方在本地、卖方在外地）", ~seller_local & buyer_local),
-        ]
-        for key, label, condition in parts:
-            values = queryset.filter(condition).aggregate(
-                n=Count("id"), ca=Sum("contract_amount"), ta=Sum("tech_amount")
-            )
-            _fold(rows, key, label, values)
-        return list(rows.values())
-    elif dimension == "buyer_province":
-        local = _local_prefix()
-        outflow = queryset.filter(seller_region_code__startswith=local).exclude(
-            buyer_region_code__startswith=local
-        )
-        for item in _sums(outflow, "province", province=Substr("buyer_region_code", 1, 2)):
-            code = item["province"] or ""
-            label = PROVINCES.get(code, code if code else "境外")
-            _fold(rows, code or "abroad", label, item)
-    else:
+    """Count, 成交额 and 技术交易额 of registered contracts grouped by ``dimension``,
+    registered in [start, end)."""
+    if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension}")
+    rows: dict[str, Row] = {}
+    for kind, lo, hi in _split(start, end):
+        groups = (
+            _cell_groups(dimension, lo, hi) if kind == "cells" else _raw_groups(dimension, lo, hi)
+        )
+        for raw, item in groups:
+            labelled = _label(dimension, raw)
+            if labelled is not None:
+                _fold(rows, labelled[0], labelled[1], item)
+    rows = {key: row for key, row in rows.items() if row.count}  # cancelled to zero
+    if dimension in TIME_DIMENSIONS:
+        return [rows[k] for k in sorted(rows)]
+    if dimension == "flow":
+        for key in FLOW_ORDER:
+            rows.setdefault(key, Row(key, FLOW_LABELS[key]))
+        return [rows[k] for k in FLOW_ORDER] + [r for k, r in rows.items() if k not in FLOW_ORDER]
     return sorted(rows.values(), key=lambda r: r.contract_amount, reverse=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, fields, replace
 from dataclasses import field as dc_field
 from datetime import date
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from techmarket.accounts.models import Membership, Organisation, OrganisationType, Role
 from techmarket.accounts.services import record_status_change
-from techmarket.contracts import access
+from techmarket.contracts import access, summary
 from techmarket.contracts.amounts import CostLine, compute_amounts
 from techmarket.contracts.models import (
     TRANSFER_TYPES,
@@ -363,6 +364,10 @@ def _move(
     elif to_status == ContractStatus.CANCELLED:
         contract.cancelled_on = day
     contract.save()
+    if to_status == ContractStatus.REGISTERED and from_status != ContractStatus.REGISTERED:
+        summary.add([contract])
+    elif to_status == ContractStatus.CANCELLED:
+        summary.remove([contract])
     record_status_change(
         obj=contract, from_status=from_status, to_status=to_status, actor=actor, reason=reason
     )
@@ -490,6 +495,7 @@ def contract_amend(
     if "contract_amount" in changes:
         data.contract_amount = to_yuan(changes["contract_amount"])
     rule_set = rules_for(locked.registered_on or today())
+    snapshot = copy.copy(locked)
     old_tech = locked.tech_amount
     data.signed_on = min(data.signed_on, today())
     _validate(data, rule_set)
@@ -498,6 +504,7 @@ def contract_amend(
     locked.certificate_version += 1
     locked.save()
     _save_cost_items(locked, lines, rule_set)
+    summary.replace(snapshot, locked)
     after = {name: str(getattr(locked, name)) for name in changes}
     diff = {name: [before[name], after[name]] for name in changes}
     if old_tech != locked.tech_amount:

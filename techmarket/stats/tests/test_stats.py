@@ -190,3 +190,49 @@ def test_public_summary_page(client: Client, fixture_contracts: Any) -> None:
     page = client.get("/stats/").content.decode()
     assert "技术合同登记统计" in page
     assert "150万元" in page
+
+
+def test_partial_months_come_from_the_contracts_and_whole_months_from_the_summary(
+    fixture_contracts: Any,
+) -> None:
+    # 2026-01-15 (100万) is outside [2026-01-16, 2026-02-11); 2026-02-10 (50万) is inside.
+    rows = contract_stats.turnover("category", date(2026, 1, 16), date(2026, 2, 11))
+    assert [(r.label, r.count, r.contract_amount) for r in rows] == [
+        ("技术咨询", 1, Decimal("500000.00"))
+    ]
+    assert contract_stats.totals(date(2025, 1, 20), date(2026, 1, 16)).count == 2
+    assert contract_stats.totals(date(2025, 1, 21), date(2026, 1, 15)).count == 0
+
+
+def test_summary_rebuild_equals_the_incremental_summary(fixture_contracts: Any) -> None:
+    from techmarket.contracts.models import TurnoverCell
+    from techmarket.contracts.summary import rebuild
+
+    def snapshot() -> set[tuple[Any, ...]]:
+        return {
+            (c.month, c.dimension, c.key, c.count, c.contract_amount, c.tech_amount)
+            for c in TurnoverCell.objects.exclude(count=0)
+        }
+
+    incremental = snapshot()
+    rebuild()
+    assert snapshot() == incremental
+
+
+def test_amendment_and_cancellation_change_the_statistics(
+    fixture_contracts: Any, bureau_staff: Any
+) -> None:
+    services.contract_amend(
+        actor=bureau_staff,
+        contract=fixture_contracts["a"],
+        reason="补充协议",
+        changes={"contract_amount": Decimal("1200000")},
+    )
+    assert _rows("month")["2026-01"] == (1, "1200000.00", "1000000.00")
+    services.contract_transition(
+        actor=bureau_staff,
+        contract=fixture_contracts["b"],
+        to_status=ContractStatus.CANCELLED,
+        reason="合同解除",
+    )
+    assert "2026-02" not in _rows("month")
