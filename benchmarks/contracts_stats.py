@@ -138,6 +138,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="rebuild the summary even with --skip-generate"
+    )
     args = parser.parse_args()
     name = str(connection.settings_dict["NAME"])
     if "bench" not in name:
@@ -146,6 +149,7 @@ def main() -> None:
     if not args.skip_generate:
         seconds = generate(args.contracts, args.years)
         print(f"generated {args.contracts:,} contracts in {seconds:.1f} s ({connection.vendor})")
+    if not args.skip_generate or args.rebuild:
         started = time.perf_counter()
         cells = rebuild()
         print(
