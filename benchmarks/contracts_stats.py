@@ -158,26 +158,27 @@ def main() -> None:
     total = Contract.objects.count()
     print(f"{connection.vendor}: {total:,} contracts")
     year = timezone.localdate().year
-    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    # The dashboard's year to date: whole months from the summary, this month from the rows.
+    start, end = date(year, 1, 1), timezone.localdate() + timedelta(days=1)
     results = [
         measure("indicators (YTD + previous YTD + targets)", lambda: indicators(year), args.repeat),
         measure(
-            "turnover by month (year)", lambda: selectors.turnover("month", start, end), args.repeat
+            "turnover by month (YTD)", lambda: selectors.turnover("month", start, end), args.repeat
         ),
         measure(
-            "turnover by quarter (year)",
+            "turnover by quarter (YTD)",
             lambda: selectors.turnover("quarter", start, end),
             args.repeat,
         ),
         measure(
-            "turnover by year (all years)",
-            lambda: selectors.turnover("year", None, None),
+            "turnover by year (all years, to date)",
+            lambda: selectors.turnover("year", None, end),
             args.repeat,
         ),
     ]
     for dimension in BREAKDOWNS:
         results.append(
-            measure(f"turnover by {dimension} (year)",
+            measure(f"turnover by {dimension} (YTD)",
                     lambda d=dimension: selectors.turnover(d, start, end), args.repeat)  # type: ignore[misc]
         )  # fmt: skip
     results.append(
