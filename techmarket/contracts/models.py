@@ -312,7 +312,7 @@ class TurnoverCell(models.Model):
 
     month = models.DateField("月份")  # the first day of the month
     dimension = models.CharField("维度", max_length=16)
-    key = models.CharField("取值", max_length=16)
+    key = models.CharField("取值", max_length=32)
     count = models.IntegerField("合同数", default=0)
     contract_amount = MoneyField("合同成交额（元）", max_digits=18, default=Decimal("0"))
     tech_amount = MoneyField("技术交易额（元）", max_digits=18, default=Decimal("0"))

@@ -236,3 +236,17 @@ def test_amendment_and_cancellation_change_the_statistics(
         reason="合同解除",
     )
     assert "2026-02" not in _rows("month")
+
+
+def test_every_contract_type_is_counted(org_admin: Any, enterprise: Any, bureau_staff: Any) -> None:
+    from techmarket.contracts.models import ContractType
+
+    for contract_type in ContractType.values:
+        _contract(
+            org_admin, enterprise, bureau_staff, date(2026, 3, 2),
+            contract_type=contract_type, exclusive_years=5,
+            expected_investment=Decimal("1"), expected_output=Decimal("1"),
+        )  # fmt: skip
+    rows = {r.key: r.count for r in contract_stats.turnover("type", None, None)}
+    assert sum(rows.values()) == len(ContractType.values)
+    assert rows["技术转让（专利申请权转让）"] == 1
