@@ -6,7 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 
 from techmarket.accounts import access as accounts_access
 from techmarket.contracts import access, services
@@ -148,6 +149,19 @@ def resubmit(request: HttpRequest, contract_id: int, payload: ContractIn) -> dic
         contract=contract,
         data=_input(payload),
         request=request,
+    )
+    return _out(contract)
+
+
+@router.post(
+    "/contracts/{contract_id}/scan",
+    response={200: ContractOut, **ERRORS},
+    summary="上传合同文本扫描件（卖方，PDF/PNG/JPEG）",
+)
+def upload_scan(request: HttpRequest, contract_id: int, file: File[UploadedFile]) -> dict[str, Any]:
+    contract = access.get_contract_for_user(request.user, contract_id, write=True)
+    contract = services.contract_attach_scan(
+        actor=accounts_access.actor(request), contract=contract, scan=file, request=request
     )
     return _out(contract)
 

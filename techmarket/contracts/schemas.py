@@ -97,6 +97,7 @@ class ContractOut(Schema):
     registered_on: date | None
     registration_number: str | None
     certificate_version: int
+    scan_sha256: str = ""
     verification_code: str | None = None
     cost_items: list[CostItemOut] = []
     tax_hints: list[TaxHintOut] = []

@@ -330,6 +330,31 @@ def contract_resubmit(
     )
 
 
+@transaction.atomic
+def contract_attach_scan(
+    *, actor: Any, contract: Contract, scan: UploadedFile, request: HttpRequest | None = None
+) -> Contract:
+    """The seller attaches (or replaces) the contract scan while the registry has not decided."""
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    access.ensure_can_resubmit(actor, locked)
+    if locked.status not in (ContractStatus.SUBMITTED, ContractStatus.RETURNED):
+        raise ApplicationError(
+            "只有待受理或退回补正的申请可以上传合同扫描件。", code="scan_locked", status=409
+        )
+    _attach_scan(locked, scan)
+    locked.save(update_fields=["scan", "scan_sha256", "updated_at"])
+    audit.record(
+        "contract.scan_attached",
+        actor=actor,
+        organisation=locked.seller_org,
+        obj=locked,
+        summary=f"上传技术合同“{locked.project_name}”扫描件",
+        changes={"sha256": locked.scan_sha256},
+        request=request,
+    )
+    return locked
+
+
 def _move(
     *,
     actor: Any,

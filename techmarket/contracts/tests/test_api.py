@@ -136,3 +136,24 @@ def test_invalid_carrier_input_is_refused_with_the_field(org_admin: Any) -> None
     assert response.status_code == 400
     assert "超过合同成交额" in response.json()["message"]
     assert "cost_items" in response.json()["fields"]
+
+
+def test_the_seller_uploads_the_scan_through_the_api(org_admin: Any, outsider: Any) -> None:
+    import hashlib
+
+    seller = signed_in_client(Client(), org_admin)
+    created = _apply(seller)
+    content = b"%PDF-1.4 scanned contract"
+    upload = io.BytesIO(content)
+    upload.name = "scan.pdf"
+    response = seller.post(f"{URL}/{created['id']}/scan", {"file": upload})
+    assert response.status_code == 200, response.content
+    assert response.json()["scan_sha256"] == hashlib.sha256(content).hexdigest()
+    fake = io.BytesIO(b"MZ not a pdf")
+    fake.name = "scan.pdf"
+    refused = seller.post(f"{URL}/{created['id']}/scan", {"file": fake})
+    assert refused.status_code == 400
+    assert "不是允许的类型" in refused.json()["message"]
+    other = signed_in_client(Client(), outsider)
+    upload.seek(0)
+    assert other.post(f"{URL}/{created['id']}/scan", {"file": upload}).status_code == 404
