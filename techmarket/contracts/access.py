@@ -51,7 +51,12 @@ def can_view(user: Any, contract: Contract) -> bool:
     return contract.buyer_org is not None and accounts_access.is_member(user, contract.buyer_org)
 
 
+MAX_ID = 2**63 - 1
+
+
 def get_contract_for_user(user: Any, pk: int, *, write: bool = False) -> Contract:
+    if not 0 < pk <= MAX_ID:
+        raise NotFound("找不到该技术合同，或您无权查看。")
     contract = Contract.objects.select_related("seller_org", "buyer_org").filter(pk=pk).first()
     if contract is None or not can_view(user, contract):
         raise NotFound("找不到该技术合同，或您无权查看。")

@@ -80,6 +80,7 @@ def list_contracts(
     if status:
         queryset = queryset.filter(status=status)
     limit = max(1, min(limit, 200))
+    offset = max(0, offset)
     items = [_out(c, full=False) for c in queryset[offset : offset + limit]]
     return {"count": queryset.count(), "items": items}
 

@@ -18,6 +18,8 @@ def listing_prefill(*, actor: Any, kind: str, listing_id: int) -> dict[str, Any]
     from techmarket.listings.workflow import ListingStatus
 
     listing: Achievement | Demand | None
+    if not 0 < listing_id < 2**63:
+        raise NotFound("找不到该已发布的成果或需求。")
     if kind == "achievement":
         listing = (
             Achievement.objects.select_related("owner")

@@ -94,7 +94,13 @@ class NationalOut(Schema):
 
 
 def _year(year: int | None) -> int:
-    return year or timezone.localdate().year
+    if year is None:
+        return timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise ApplicationError(
+            "年度应在 2000–2100 之间。", code="year_invalid", fields={"year": "年度无效"}
+        )
+    return year
 
 
 @router.get(

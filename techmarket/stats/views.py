@@ -77,12 +77,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "年度目标已保存。")
             return redirect(f"{request.path}?year={form.cleaned_data['year']}")
     data = dashboard(year)
+    panel = _national()
     charts = {
         "series": data["series"],
         "category": _chart_rows(data["breakdowns"]["category"][1]),
         "field": _chart_rows(data["breakdowns"]["field"][1]),
         "district": _chart_rows(data["breakdowns"]["district"][1]),
-        "national": _national()["chart"],
+        "national": panel["chart"],
     }
     today = timezone.localdate()
     return render(
@@ -92,7 +93,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             **data,
             "form": form,
             "charts": charts,
-            "national": _national(),
+            "national": panel,
             "years_choice": list(range(today.year, today.year - 6, -1)),
             "last_month": (today.replace(day=1) - date.resolution).strftime("%Y-%m"),
         },
