@@ -221,6 +221,10 @@ def contract_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         content_type__app_label="contracts",
         object_id=str(contract.pk),
     ).select_related("actor")
+    labels = dict(ContractStatus.choices)
+    history_rows = [
+        (h, labels.get(h.from_status, "—"), labels.get(h.to_status, h.to_status)) for h in history
+    ]
     today = timezone.localdate()
     allowed = CONTRACT_TRANSITIONS.get(contract.status, frozenset())
     return render(
@@ -232,7 +236,7 @@ def contract_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "allowed": set(allowed),
             "decision_form": decision_form,
             "amend_form": amend_form,
-            "history": history,
+            "history": history_rows,
             "cost_items": contract.cost_items.all(),
             "amendments": contract.amendments.all(),
             "hints": tax_hints(contract),

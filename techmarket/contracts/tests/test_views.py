@@ -84,6 +84,7 @@ def test_staff_register_on_the_page_and_see_the_deadline(
     staff.post(f"/contracts/{contract.pk}/", {"action": "accept"})
     page = staff.get(f"/contracts/{contract.pk}/").content.decode()
     assert "个工作日" in page
+    assert "待受理 → 已受理" in page
     staff.post(f"/contracts/{contract.pk}/", {"action": "register"})
     contract.refresh_from_db()
     assert contract.status == ContractStatus.REGISTERED
