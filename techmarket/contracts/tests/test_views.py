@@ -177,3 +177,29 @@ def test_import_is_all_or_nothing_with_an_error_report(bureau_staff: Any) -> Non
 def test_only_staff_import(org_admin: Any) -> None:
     client = signed_in_client(Client(), org_admin)
     assert client.get("/contracts/import/").status_code == 403
+
+
+def test_import_and_reminder_commands(
+    bureau_staff: Any, org_admin: Any, enterprise: Any, tmp_path: Any
+) -> None:
+    from django.core.management import call_command
+
+    from techmarket.core.models import Notification
+
+    path = tmp_path / "history.xlsx"
+    path.write_bytes(_xlsx([_history_row("24120101000009")]).getvalue())
+    out = io.StringIO()
+    call_command("contracts_import", str(path), "--actor", "bureau_staff", stdout=out)
+    assert "已导入 1 份" in out.getvalue()
+
+    contract = services.contract_apply(
+        actor=org_admin, organisation=enterprise, data=contract_input()
+    )
+    services.contract_transition(
+        actor=bureau_staff, contract=contract, to_status=ContractStatus.ACCEPTED
+    )
+    Contract.objects.filter(pk=contract.pk).update(deadline=timezone.localdate())
+    out = io.StringIO()
+    call_command("contracts_deadline_reminders", stdout=out)
+    assert "剩余 0 个工作日" in out.getvalue()
+    assert Notification.objects.filter(user=bureau_staff, kind="contract_deadline").exists()
