@@ -10,7 +10,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from techmarket.accounts import access as accounts_access
-from techmarket.contracts import access, services
+from techmarket.contracts import access, imports, services
 from techmarket.contracts.certificates import certificate_pdf, verification_code, verify_certificate
 from techmarket.contracts.models import Contract
 from techmarket.contracts.prefill import listing_prefill
@@ -21,6 +21,7 @@ from techmarket.contracts.schemas import (
     ContractOut,
     ContractPage,
     DecisionIn,
+    ImportOut,
     PrefillOut,
     VerifyOut,
 )
@@ -101,6 +102,20 @@ def apply_contract(request: HttpRequest, payload: ContractIn) -> Status:
         actor=actor, organisation=organisation, data=_input(payload), request=request
     )
     return Status(201, _out(contract))
+
+
+@router.post(
+    "/contracts/import",
+    response={200: ImportOut, 422: ImportOut, **ERRORS},
+    summary="导入历史技术合同（xlsx，全部通过才导入；422 时返回错误报告）",
+)
+def import_contracts(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    report = imports.contracts_import(actor=accounts_access.actor(request), file=file)
+    body = {
+        "created": report.created,
+        "errors": [{"row": r, "column": c, "message": m} for r, c, m in report.errors],
+    }
+    return Status(422 if report.errors else 200, body)
 
 
 @router.get(

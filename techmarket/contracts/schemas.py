@@ -139,3 +139,14 @@ class VerifyOut(Schema):
 
 class PrefillOut(Schema):
     values: dict[str, Any]
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    created: int
+    errors: list[ImportErrorOut]

@@ -203,3 +203,18 @@ def test_import_and_reminder_commands(
     call_command("contracts_deadline_reminders", stdout=out)
     assert "剩余 0 个工作日" in out.getvalue()
     assert Notification.objects.filter(user=bureau_staff, kind="contract_deadline").exists()
+
+
+def test_import_through_the_api_returns_the_error_report(bureau_staff: Any, org_admin: Any) -> None:
+    staff = signed_in_client(Client(), bureau_staff)
+    bad = _xlsx([_history_row("24120101000001", **{"合同成交额（元）": "abc"})])
+    response = staff.post("/api/v1/contracts/import", {"file": bad})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"row": 2, "column": "合同成交额（元）", "message": "“abc”不是有效金额"}
+    ]
+    good = _xlsx([_history_row("24120101000001")])
+    assert staff.post("/api/v1/contracts/import", {"file": good}).json()["created"] == 1
+    seller = signed_in_client(Client(), org_admin)
+    good.seek(0)
+    assert seller.post("/api/v1/contracts/import", {"file": good}).status_code == 403
