@@ -34,6 +34,9 @@ class RuleSet:
     # Contract types the rule set accepts, and the statistics taxonomy it reports under.
     allowed_types: frozenset[str]
     taxonomy: str  # "legacy" (2001 art. 4) or "civil_code" (民法典 art. 843)
+    # 预计新增投入 / 预计新增产值 mandatory for transfer (licence) contracts: the old form
+    # JJ-001 asks for them [C]; the newer form's rule is unknown, so it is kept [U].
+    transfer_requires_expectations: bool = True
 
     @property
     def label(self) -> str:

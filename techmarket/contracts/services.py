@@ -170,8 +170,10 @@ def _validate(data: ContractInput, rule_set: RuleSet) -> None:
         raise _bad("签订日期不能晚于今天：合同成立后才能申请登记。", "signed_on")
     if data.valid_until < data.signed_on:
         raise _bad("合同有效期已在签订前届满。", "valid_until")
-    if data.contract_type in TRANSFER_TYPES and (
-        data.expected_investment is None or data.expected_output is None
+    if (
+        rule_set.transfer_requires_expectations
+        and data.contract_type in TRANSFER_TYPES
+        and (data.expected_investment is None or data.expected_output is None)
     ):
         raise _bad("技术转让（许可）合同须填写预计新增投入和预计新增产值。", "expected_investment")
 
