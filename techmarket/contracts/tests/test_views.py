@@ -218,3 +218,19 @@ def test_import_through_the_api_returns_the_error_report(bureau_staff: Any, org_
     seller = signed_in_client(Client(), org_admin)
     good.seek(0)
     assert seller.post("/api/v1/contracts/import", {"file": good}).status_code == 403
+
+
+def test_pages_hide_other_parties_contracts(
+    org_admin: Any, enterprise: Any, outsider: Any, bureau_staff: Any
+) -> None:
+    contract = services.contract_apply(
+        actor=org_admin, organisation=enterprise, data=contract_input()
+    )
+    for status in (ContractStatus.ACCEPTED, ContractStatus.REGISTERED):
+        services.contract_transition(actor=bureau_staff, contract=contract, to_status=status)
+    other = signed_in_client(Client(), outsider)
+    assert other.get(f"/contracts/{contract.pk}/").status_code == 404
+    assert other.get(f"/contracts/{contract.pk}/certificate.pdf").status_code == 404
+    assert contract.project_name not in other.get("/contracts/?status=all").content.decode()
+    assert Client().get("/contracts/").status_code == 302  # to the login page
+    assert other.get("/contracts/export.xlsx").status_code == 403
