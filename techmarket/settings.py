@@ -234,6 +234,33 @@ CHALLENGES_REMINDER_DAYS = [int(d) for d in env_list("CHALLENGES_REMINDER_DAYS",
 CHALLENGES_REVIEWER_RANKER = env_str("CHALLENGES_REVIEWER_RANKER", "")
 
 # --- contracts and stats (技术合同登记 / 统计) ---
+# RULES.md §1: the date the 2026 MIIT rules apply from [S], deadlines (2001: 30 days [C];
+# 2026 draft: 15 / 30 working days [C-draft]), the large-contract threshold (500万元), the
+# registration-number layout of each rule set (14 [C] or 16 digits [U]), carrier sets (1–2 [C]).
+CONTRACTS_2026_RULES_FROM = env_str("CONTRACTS_2026_RULES_FROM", "2026-03-01")
+CONTRACTS_2001_DEADLINE_DAYS = env_int("CONTRACTS_2001_DEADLINE_DAYS", 30)
+CONTRACTS_2026_DEADLINE_WORKING_DAYS = env_int("CONTRACTS_2026_DEADLINE_WORKING_DAYS", 15)
+CONTRACTS_2026_LARGE_DEADLINE_WORKING_DAYS = env_int(
+    "CONTRACTS_2026_LARGE_DEADLINE_WORKING_DAYS", 30
+)
+CONTRACTS_LARGE_CONTRACT_WAN = env_int("CONTRACTS_LARGE_CONTRACT_WAN", 500)
+CONTRACTS_2001_NUMBER_DIGITS = env_int("CONTRACTS_2001_NUMBER_DIGITS", 14)
+CONTRACTS_2026_NUMBER_DIGITS = env_int("CONTRACTS_2026_NUMBER_DIGITS", 16)
+CONTRACTS_CARRIER_EQUIPMENT_MAX_SETS = env_int("CONTRACTS_CARRIER_EQUIPMENT_MAX_SETS", 2)
+# The registry: its 6-digit GB/T 2260 code (numbers, "local" in flow statistics) and
+# its 2-digit registration-point number.
+CONTRACTS_REGISTRY_REGION_CODE = env_str("CONTRACTS_REGISTRY_REGION_CODE", "120100")
+CONTRACTS_REGISTRY_POINT = env_str("CONTRACTS_REGISTRY_POINT", "01")
+CONTRACTS_REGISTRY_NAME = env_str("CONTRACTS_REGISTRY_NAME", "滨海市技术合同登记处")
+# Public holidays and make-up working days for the working-day deadline (YYYY-MM-DD,...).
+CONTRACTS_HOLIDAYS = env_list("CONTRACTS_HOLIDAYS", [])
+CONTRACTS_MAKEUP_WORKDAYS = env_list("CONTRACTS_MAKEUP_WORKDAYS", [])
+# The key of the certificate verification code (HMAC-SHA256); generated into var/ if unset.
+CONTRACTS_CERTIFICATE_KEY = secret_from_env_or_file(
+    "CONTRACTS_CERTIFICATE_KEY", VAR_DIR / "contracts_certificate_key"
+)
+# The province highlighted on the dashboard's national panel (name as in the yearbook CSV).
+STATS_NATIONAL_PROVINCE = env_str("STATS_NATIONAL_PROVINCE", "天津")
 
 # --- vouchers and instruments (创新券 / 仪器共享) ---
 
