@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from techmarket.accounts.services import record_status_change
+from techmarket.core import audit
+from techmarket.core.workflow import ensure_transition_allowed
+
+
+def move(
+    obj: Any,
+    *,
+    transitions: Any,
+    choices: type[models.TextChoices],
+    to_status: str,
+    actor: Any,
+    reason: str = "",
+    organisation: Any = None,
+    action: str,
+    summary: str,
+    changes: dict[str, Any] | None = None,
+    extra_fields: tuple[str, ...] = (),
+) -> None:
+    """Check the move, set the status, and write the status-change row and audit event."""
+    ensure_transition_allowed(transitions, choices, obj.status, to_status)
+    from_status = obj.status
+    obj.status = to_status
+    fields = ["status", *extra_fields]
+    if hasattr(obj, "updated_at"):
+        fields.append("updated_at")
+    obj.save(update_fields=fields)
+    record_status_change(
+        obj=obj, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+    )
+    labels = dict(choices.choices)
+    audit.record(
+        action,
+        actor=actor,
+        organisation=organisation,
+        obj=obj,
+        summary=f"{summary}：{labels.get(from_status, from_status)} → {labels[to_status]}"
+        + (f"（{reason}）" if reason else ""),
+        changes={"status": [from_status, to_status], **(changes or {})},
+    )
