@@ -1,3 +1,346 @@
-from ninja import Router
+"""/api/v1 endpoints of the voucher scheme: each calls the same service as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Header, Router, Status
+from ninja.files import UploadedFile
+
+from techmarket.accounts import access as accounts_access
+from techmarket.core.api_auth import PUBLIC, ErrorOut
+from techmarket.core.errors import ApplicationError, NotFound
+from techmarket.core.exports import xlsx_response
+from techmarket.vouchers import access, selectors, services
+from techmarket.vouchers.models import (
+    Programme,
+    Provider,
+    Redemption,
+    SettlementBatch,
+    Voucher,
+    VoucherApplication,
+)
+from techmarket.vouchers.schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    ConfirmIn,
+    DecisionIn,
+    OrderIn,
+    OrderOut,
+    ProductIn,
+    ProductOut,
+    ProgrammeIn,
+    ProgrammeOut,
+    ProviderIn,
+    ProviderOut,
+    RedemptionIn,
+    RedemptionOut,
+    SettlementIn,
+    SettlementOut,
+    VoucherOut,
+)
+from techmarket.vouchers.workflow import (
+    ApplicationStatus,
+    OrderStatus,
+    ProgrammeStatus,
+    ProviderStatus,
+    RedemptionStatus,
+)
 
 router = Router(tags=["科技创新券"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _decision(decision: str, approve: str, reject: str) -> str:
+    if decision not in ("approve", "reject"):
+        raise ApplicationError(
+            "decision 应为 approve（通过）或 reject（驳回）。",
+            code="validation_error",
+            fields={"decision": "approve 或 reject"},
+        )
+    return approve if decision == "approve" else reject
+
+
+def _own_org(request: HttpRequest, pk: int) -> Any:
+    for organisation in accounts_access.organisations_of(request.user):
+        if organisation.pk == pk:
+            return organisation
+    raise NotFound("找不到该机构，或您不是该机构成员。")
+
+
+# ---- programmes and applications -------------------------------------------------------
+
+
+@router.get(
+    "/voucher-programmes", auth=PUBLIC, response={200: list[ProgrammeOut]}, summary="创新券专项"
+)
+def list_programmes(request: HttpRequest) -> Any:
+    if access.is_bureau_staff(request.user):
+        return Programme.objects.all()
+    return selectors.public_programmes()
+
+
+@router.post(
+    "/voucher-programmes", response={201: ProgrammeOut, **ERRORS}, summary="设立专项（科技局）"
+)
+def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Status[Any]:
+    return Status(201, services.programme_create(actor=request.user, **payload.dict()))
+
+
+@router.post(
+    "/voucher-programmes/{pk}/open", response={200: ProgrammeOut, **ERRORS}, summary="发布专项"
+)
+def open_programme(request: HttpRequest, pk: int) -> Any:
+    programme = get_object_or_404(Programme, pk=pk)
+    return services.programme_transition(
+        actor=request.user, programme=programme, to_status=ProgrammeStatus.OPEN
+    )
+
+
+@router.post(
+    "/voucher-programmes/{pk}/applications",
+    response={201: ApplicationOut, **ERRORS},
+    summary="申领创新券（企业）",
+)
+def apply(request: HttpRequest, pk: int, payload: ApplicationIn) -> Status[Any]:
+    programme = get_object_or_404(selectors.public_programmes(), pk=pk)
+    application = services.application_submit(
+        actor=request.user,
+        programme=programme,
+        enterprise=_own_org(request, payload.enterprise_id),
+        requested_amount=payload.requested_amount,
+        purpose=payload.purpose,
+    )
+    return Status(201, application)
+
+
+@router.get(
+    "/voucher-applications", response={200: list[ApplicationOut], **ERRORS}, summary="申领记录"
+)
+def list_applications(request: HttpRequest) -> Any:
+    if access.is_bureau_staff(request.user):
+        return VoucherApplication.objects.all()
+    return selectors.applications_for(request.user)
+
+
+@router.post(
+    "/voucher-applications/{pk}/decision",
+    response={200: ApplicationOut, **ERRORS},
+    summary="审核申领（科技局；通过即发券）",
+)
+def decide_application(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+    access.ensure_bureau_staff(request.user, "审核创新券申领")
+    application = get_object_or_404(VoucherApplication, pk=pk)
+    return services.application_transition(
+        actor=request.user,
+        application=application,
+        to_status=_decision(
+            payload.decision, ApplicationStatus.APPROVED, ApplicationStatus.REJECTED
+        ),
+        approved_amount=payload.approved_amount,
+        reason=payload.reason,
+    )
+
+
+# ---- vouchers ---------------------------------------------------------------------------
+
+
+@router.get("/vouchers", response={200: list[VoucherOut], **ERRORS}, summary="创新券")
+def list_vouchers(request: HttpRequest) -> Any:
+    if access.is_bureau_staff(request.user):
+        return Voucher.objects.all()
+    return selectors.vouchers_for(request.user)
+
+
+@router.get("/vouchers/{pk}", response={200: VoucherOut, **ERRORS}, summary="创新券详情")
+def get_voucher(request: HttpRequest, pk: int) -> Any:
+    return access.get_voucher_for_user(request.user, pk)
+
+
+@router.post(
+    "/vouchers/{pk}/orders", response={201: OrderOut, **ERRORS}, summary="用创新券订购服务"
+)
+def create_order(request: HttpRequest, pk: int, payload: OrderIn) -> Status[Any]:
+    voucher = access.get_voucher_for_user(request.user, pk)
+    product = get_object_or_404(selectors.listed_products(), pk=payload.product_id)
+    order = services.order_create(
+        actor=request.user,
+        voucher=voucher,
+        product=product,
+        quantity=payload.quantity,
+        requirements=payload.requirements,
+    )
+    return Status(201, order)
+
+
+# ---- providers and products ----------------------------------------------------------------
+
+
+@router.post(
+    "/voucher-providers", response={201: ProviderOut, **ERRORS}, summary="申请成为服务机构"
+)
+def apply_provider(request: HttpRequest, payload: ProviderIn) -> Status[Any]:
+    provider = services.provider_apply(
+        actor=request.user,
+        organisation=_own_org(request, payload.organisation_id),
+        service_scope=payload.service_scope,
+    )
+    return Status(201, provider)
+
+
+@router.post(
+    "/voucher-providers/{pk}/decision",
+    response={200: ProviderOut, **ERRORS},
+    summary="服务机构入库审核（科技局）",
+)
+def decide_provider(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+    provider = get_object_or_404(Provider, pk=pk)
+    return services.provider_transition(
+        actor=request.user,
+        provider=provider,
+        to_status=_decision(payload.decision, ProviderStatus.APPROVED, ProviderStatus.REJECTED),
+        reason=payload.reason,
+    )
+
+
+@router.get(
+    "/service-products", auth=PUBLIC, response={200: list[ProductOut]}, summary="服务产品目录"
+)
+def list_products(request: HttpRequest) -> Any:
+    return selectors.listed_products()
+
+
+@router.post("/service-products", response={201: ProductOut, **ERRORS}, summary="发布服务产品")
+def create_product(request: HttpRequest, payload: ProductIn) -> Status[Any]:
+    provider = access.provider_of(request.user)
+    if provider is None:
+        raise NotFound("您所在的机构不是服务机构。")
+    return Status(
+        201, services.product_create(actor=request.user, provider=provider, **payload.dict())
+    )
+
+
+# ---- orders ---------------------------------------------------------------------------------
+
+
+@router.get("/voucher-orders/{pk}", response={200: OrderOut, **ERRORS}, summary="订单详情")
+def get_order(request: HttpRequest, pk: int) -> Any:
+    return access.get_order_for_user(request.user, pk)
+
+
+@router.post(
+    "/voucher-orders/{pk}/delivery",
+    response={200: OrderOut, **ERRORS},
+    summary="服务机构交付并上传材料（multipart）",
+)
+def deliver(
+    request: HttpRequest,
+    pk: int,
+    contract_party_a: Form[str],
+    contract_party_b: Form[str],
+    invoice_number: Form[str],
+    contract_file: File[UploadedFile],
+    report_file: File[UploadedFile],
+    payment_proof_file: File[UploadedFile],
+) -> Any:
+    order = access.get_order_for_user(request.user, pk)
+    return services.order_transition(
+        actor=request.user,
+        order=order,
+        to_status=OrderStatus.DELIVERED,
+        evidence=services.Evidence(
+            contract_party_a=contract_party_a,
+            contract_party_b=contract_party_b,
+            invoice_number=invoice_number,
+            contract_file=contract_file,
+            report_file=report_file,
+            payment_proof_file=payment_proof_file,
+        ),
+    )
+
+
+@router.post(
+    "/voucher-orders/{pk}/confirmation",
+    response={200: OrderOut, **ERRORS},
+    summary="企业确认服务并评价",
+)
+def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> Any:
+    order = access.get_order_for_user(request.user, pk)
+    return services.order_transition(
+        actor=request.user,
+        order=order,
+        to_status=OrderStatus.CONFIRMED,
+        rating=payload.rating,
+        comment=payload.comment,
+    )
+
+
+@router.post(
+    "/voucher-orders/{pk}/redemptions",
+    response={200: RedemptionOut, 201: RedemptionOut, **ERRORS},
+    summary="申请兑付（需 Idempotency-Key 请求头）",
+)
+def claim(
+    request: HttpRequest,
+    pk: int,
+    payload: RedemptionIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Status[Any]:
+    """同一幂等键、同一请求体：返回第一次的结果（200）；同一幂等键、不同请求体：409。"""
+    order = access.get_order_for_user(request.user, pk)
+    result = services.redemption_claim(
+        actor=request.user, order=order, idempotency_key=idempotency_key, amount=payload.amount
+    )
+    return Status(200 if result.replayed else 201, result.redemption)
+
+
+# ---- redemptions and settlements ------------------------------------------------------------
+
+
+@router.get("/redemptions", response={200: list[RedemptionOut], **ERRORS}, summary="兑付申请")
+def list_redemptions(request: HttpRequest) -> Any:
+    if access.is_bureau_staff(request.user):
+        return Redemption.objects.all()
+    return selectors.redemptions_for(request.user)
+
+
+@router.post(
+    "/redemptions/{pk}/decision",
+    response={200: RedemptionOut, **ERRORS},
+    summary="审核兑付（科技局）",
+)
+def decide_redemption(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+    redemption = access.get_redemption_for_user(request.user, pk)
+    return services.redemption_transition(
+        actor=request.user,
+        redemption=redemption,
+        to_status=_decision(payload.decision, RedemptionStatus.APPROVED, RedemptionStatus.REJECTED),
+        reason=payload.reason,
+    )
+
+
+@router.get("/settlements", response={200: list[SettlementOut], **ERRORS}, summary="结算批次")
+def list_settlements(request: HttpRequest) -> Any:
+    access.ensure_bureau_staff(request.user, "查看结算批次")
+    return SettlementBatch.objects.all()
+
+
+@router.post(
+    "/settlements", response={201: SettlementOut, **ERRORS}, summary="生成结算批次（科技局）"
+)
+def create_settlement(request: HttpRequest, payload: SettlementIn) -> Status[Any]:
+    programme = get_object_or_404(Programme, pk=payload.programme_id)
+    return Status(201, services.settlement_batch_create(actor=request.user, programme=programme))
+
+
+@router.get(
+    "/settlements/{pk}/export",
+    response={200: None, **ERRORS},
+    summary="导出结算批次付款清单（xlsx）",
+)
+def export_settlement(request: HttpRequest, pk: int) -> HttpResponse:
+    access.ensure_bureau_staff(request.user, "导出结算批次")
+    batch = get_object_or_404(SettlementBatch, pk=pk)
+    return xlsx_response(f"结算批次{batch.number}.xlsx", services.settlement_xlsx(batch))
