@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from techmarket.stats.figures import Figure
 from techmarket.vouchers.models import LedgerEntry, Redemption, Voucher
-from techmarket.vouchers.workflow import LedgerAccount, LedgerKind, RedemptionStatus
+from techmarket.vouchers.workflow import LedgerAccount, LedgerKind, RedemptionStatus, VoucherStatus
 
 GROUP = "科技创新券"
 PAID = (RedemptionStatus.APPROVED, RedemptionStatus.SETTLED)
@@ -32,12 +32,9 @@ def dashboard_figures(*, start: date, end: date) -> list[Figure]:
         status__in=PAID, created_at__gte=since, created_at__lt=until
     ).aggregate(n=Count("id"), s=Sum("amount"), fees=Sum("order__fee"))
     period = LedgerEntry.objects.filter(created_at__gte=since, created_at__lt=until)
-    expired_count = (
-        period.filter(kind=LedgerKind.EXPIRE, account=LedgerAccount.VOUCHER)
-        .values("voucher")
-        .distinct()
-        .count()
-    )
+    expired_count = Voucher.objects.filter(
+        status=VoucherStatus.EXPIRED, updated_at__gte=since, updated_at__lt=until
+    ).count()
     budget_used = -(
         period.filter(
             account=LedgerAccount.BUDGET, kind__in=[LedgerKind.ISSUE, LedgerKind.EXPIRE]
