@@ -30,7 +30,7 @@ from techmarket.instruments.workflow import (
 )
 from techmarket.vouchers import config
 from techmarket.vouchers.models import Provider
-from techmarket.vouchers.services._common import move
+from techmarket.vouchers.services._common import bounded, move
 from techmarket.vouchers.services.fraud import related_reason
 from techmarket.vouchers.workflow import ProviderStatus
 
@@ -59,12 +59,12 @@ def instrument_create(
             code="provider_not_approved",
             status=409,
         )
-    value = to_yuan(original_value)
+    value = bounded(original_value, field="original_value", label="原值")
     minimum = config.instrument_min_original_value()
     fields: dict[str, str] = {}
     if value < minimum:
         fields["original_value"] = f"原值应不低于 {format_yuan(minimum)}"
-    fee = to_yuan(hourly_fee)
+    fee = bounded(hourly_fee, field="hourly_fee", label="机时费")
     if fee < 0:
         fields["hourly_fee"] = "机时费不能为负"
     for key, text in (("name", name), ("model_number", model_number), ("maker", maker)):
@@ -221,8 +221,12 @@ def service_record_create(
     )
     instrument = locked.instrument
     access.ensure_acts_for(actor, instrument.owner, "登记仪器服务记录")
-    hours = Decimal(str(machine_hours)).quantize(CENT)
-    amount = to_yuan(fee)
+    hours = bounded(machine_hours, field="machine_hours", label="机时")
+    if hours > 100000:
+        raise ApplicationError(
+            "机时超出允许范围。", code="validation_error", fields={"machine_hours": "超出范围"}
+        )
+    amount = bounded(fee, field="fee", label="服务费")
     fields: dict[str, str] = {}
     if hours <= 0:
         fields["machine_hours"] = "机时应大于 0"

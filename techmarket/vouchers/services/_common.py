@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
 
 from techmarket.accounts.services import record_status_change
 from techmarket.core import audit
+from techmarket.core.errors import ApplicationError
+from techmarket.core.money import to_yuan
 from techmarket.core.workflow import ensure_transition_allowed
 
 
@@ -44,3 +47,25 @@ def move(
         + (f"（{reason}）" if reason else ""),
         changes={"status": [from_status, to_status], **(changes or {})},
     )
+
+
+# Far above any real programme, far below what a MoneyField (16 digits) can store: an
+# absurd number is refused in Chinese instead of overflowing the column.
+MAX_AMOUNT = Decimal("1000000000000")
+
+
+def bounded(value: Decimal | int | str | float, *, field: str, label: str) -> Decimal:
+    """Parse an amount in yuan and refuse, in Chinese, one that is not a sane number."""
+    try:
+        amount = to_yuan(value)
+    except (ValueError, InvalidOperation) as exc:
+        raise ApplicationError(
+            f"{label}“{value}”不是有效金额。", code="validation_error", fields={field: "应为数字"}
+        ) from exc
+    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+        raise ApplicationError(
+            f"{label}超出允许范围（不超过 1 万亿元）。",
+            code="validation_error",
+            fields={field: "超出范围"},
+        )
+    return amount

@@ -11,10 +11,9 @@ from techmarket.accounts import access as accounts_access
 from techmarket.accounts.models import Organisation
 from techmarket.core import audit
 from techmarket.core.errors import ApplicationError
-from techmarket.core.money import to_yuan
 from techmarket.vouchers import access
 from techmarket.vouchers.models import ProductCategory, Provider, ServiceProduct
-from techmarket.vouchers.services._common import move
+from techmarket.vouchers.services._common import bounded, move
 from techmarket.vouchers.workflow import PROVIDER_TRANSITIONS, ProviderStatus
 
 
@@ -90,8 +89,8 @@ def _product_values(
     if category not in ProductCategory.values:
         fields["category"] = "无效的服务类别"
     try:
-        amount = to_yuan(price)
-    except ValueError:
+        amount = bounded(price, field="price", label="价格")
+    except ApplicationError:
         amount = Decimal("-1")
     if amount < 0:
         fields["price"] = "价格应为不小于 0 的金额"

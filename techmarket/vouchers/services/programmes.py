@@ -19,7 +19,7 @@ from techmarket.core.regions import PROVINCES
 from techmarket.vouchers import access, config
 from techmarket.vouchers.models import Programme, Voucher, VoucherApplication
 from techmarket.vouchers.services import ledger
-from techmarket.vouchers.services._common import move
+from techmarket.vouchers.services._common import bounded, move
 from techmarket.vouchers.workflow import (
     APPLICATION_TRANSITIONS,
     PROGRAMME_TRANSITIONS,
@@ -57,9 +57,9 @@ def programme_create(
 ) -> Programme:
     access.ensure_bureau_staff(actor, "设立创新券专项")
     fields: dict[str, str] = {}
-    budget = to_yuan(total_budget)
+    budget = bounded(total_budget, field="total_budget", label="总预算")
     cap = (
-        to_yuan(per_enterprise_cap)
+        bounded(per_enterprise_cap, field="per_enterprise_cap", label="单个企业上限")
         if per_enterprise_cap
         else to_yuan(config.default_per_enterprise_cap())
     )
@@ -182,7 +182,7 @@ def application_submit(
             code="not_eligible",
             status=409,
         )
-    amount = to_yuan(requested_amount)
+    amount = bounded(requested_amount, field="requested_amount", label="申领金额")
     room = programme.per_enterprise_cap - approved_total(programme, enterprise)
     if amount <= 0 or amount > room:
         raise ApplicationError(

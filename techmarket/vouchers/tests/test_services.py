@@ -377,3 +377,12 @@ def test_only_bureau_staff_approve_and_outsiders_cannot_order(world: World, outs
     with pytest.raises(PermissionRefused):
         services.order_create(actor=outsider, voucher=voucher, product=world.product)
     _user  # noqa: B018 - personas come from the root conftest
+
+
+def test_an_absurd_amount_is_refused_in_chinese_not_overflowed(bureau_staff: Any) -> None:
+    from techmarket.vouchers.tests.factories import make_programme
+
+    with pytest.raises(ApplicationError, match="总预算超出允许范围"):
+        make_programme(bureau_staff, total_budget="1e20")
+    with pytest.raises(ApplicationError, match="不是有效金额"):
+        make_programme(bureau_staff, total_budget="很多")
