@@ -74,3 +74,28 @@ def test_booking_service_acceptance_and_subsidy_through_the_api(lab: Lab) -> Non
         user, f"/api/v1/instrument-subsidies/{claim.json()['id']}/decision", {"decision": "approve"}
     )
     assert refused.status_code == 404
+
+
+def test_strangers_see_neither_bookings_nor_subsidies(lab: Lab, outsider: Any) -> None:
+    user = signed_in_client(Client(), lab.user_admin)
+    start, end = slot(2, 9, 1)
+    booking = _post(
+        user,
+        f"/api/v1/instruments/{lab.instrument.pk}/bookings",
+        {
+            "user_org_id": lab.user_org.pk,
+            "start_at": start.isoformat(),
+            "end_at": end.isoformat(),
+            "purpose": "x",
+        },
+    ).json()
+    stranger = signed_in_client(Client(), outsider)
+    response = _post(stranger, f"/api/v1/bookings/{booking['id']}/status", {"status": "confirmed"})
+    assert response.status_code == 404
+    # The user may cancel but not confirm its own booking.
+    response = _post(user, f"/api/v1/bookings/{booking['id']}/status", {"status": "confirmed"})
+    assert response.status_code == 403
+    assert "确认或拒绝预约" in response.json()["message"]
+    page = stranger.get(f"/instruments/{lab.instrument.pk}/").content.decode()
+    assert "场发射扫描电镜" in page  # the catalogue is public
+    assert stranger.get("/instruments/bureau/").status_code == 404

@@ -29,7 +29,7 @@ from techmarket.vouchers.models import (
     Voucher,
 )
 from techmarket.vouchers.services import fraud, ledger
-from techmarket.vouchers.services._common import move
+from techmarket.vouchers.services._common import move, notify_organisation
 from techmarket.vouchers.services.programmes import today
 from techmarket.vouchers.workflow import (
     ORDER_TRANSITIONS,
@@ -200,6 +200,15 @@ def order_transition(
         summary=f"订单 {locked.pk}（{locked.product_id}）",
         extra_fields=extra,
     )
+    url = f"/vouchers/orders/{locked.pk}/"
+    if to_status == OrderStatus.DELIVERED:
+        notify_organisation(
+            locked.enterprise, title=f"订单 {locked.pk} 已交付，请确认并评价", url=url
+        )
+    elif to_status == OrderStatus.CONFIRMED:
+        notify_organisation(
+            claimant_for(locked), title=f"订单 {locked.pk} 已确认，可申请兑付", url=url
+        )
     return locked
 
 
@@ -428,6 +437,13 @@ def redemption_transition(
                 account=LedgerAccount.BUDGET, kind=LedgerKind.EXPIRE, amount=locked.amount,
                 programme=programme, voucher=voucher, actor=actor, memo=memo,
             )  # fmt: skip
+    verdict = "已核准" if to_status == RedemptionStatus.APPROVED else "被驳回"
+    notify_organisation(
+        locked.claimant,
+        title=f"兑付申请 {locked.pk}{verdict}",
+        body=reason,
+        url=f"/vouchers/orders/{locked.order_id}/",
+    )
     return locked
 
 

@@ -19,7 +19,7 @@ from techmarket.core.regions import PROVINCES
 from techmarket.vouchers import access, config
 from techmarket.vouchers.models import Programme, Voucher, VoucherApplication
 from techmarket.vouchers.services import ledger
-from techmarket.vouchers.services._common import bounded, move
+from techmarket.vouchers.services._common import bounded, move, notify_organisation
 from techmarket.vouchers.workflow import (
     APPLICATION_TRANSITIONS,
     PROGRAMME_TRANSITIONS,
@@ -277,7 +277,17 @@ def application_transition(
         extra_fields=("approved_amount", "status_reason"),
     )
     if to_status == ApplicationStatus.APPROVED:
-        _issue(actor=actor, programme=programme, application=locked)
+        voucher = _issue(actor=actor, programme=programme, application=locked)
+        notify_organisation(
+            locked.enterprise,
+            title=f"创新券已发放：{voucher.number}",
+            body=f"面额 {format_yuan(voucher.face_value)}，有效期至 {voucher.valid_until}。",
+            url=f"/vouchers/vouchers/{voucher.pk}/",
+        )
+    else:
+        notify_organisation(
+            locked.enterprise, title="创新券申领未通过", body=reason, url="/vouchers/mine/"
+        )
     return locked
 
 

@@ -386,3 +386,39 @@ def test_an_absurd_amount_is_refused_in_chinese_not_overflowed(bureau_staff: Any
         make_programme(bureau_staff, total_budget="1e20")
     with pytest.raises(ApplicationError, match="不是有效金额"):
         make_programme(bureau_staff, total_budget="很多")
+
+
+def test_only_providers_of_accepted_regions_may_serve(
+    bureau_staff: Any, org_admin: Any, enterprise: Any
+) -> None:
+    from techmarket.vouchers.tests.factories import make_world
+
+    world = make_world(
+        bureau_staff, org_admin, enterprise, accepted_provider_regions=["11", "13"]
+    )  # the provider is in Tianjin (12)
+    voucher = issue_voucher(world)
+    with pytest.raises(ApplicationError, match="只认可以下地区的服务机构：11、13"):
+        services.order_create(actor=world.enterprise_admin, voucher=voucher, product=world.product)
+
+
+def test_cancelling_a_voucher_returns_its_balance_and_tells_nobody_twice(world: World) -> None:
+    voucher = issue_voucher(world, "40000")
+    services.voucher_transition(
+        actor=world.staff, voucher=voucher, to_status=VoucherStatus.CANCELLED, reason="企业放弃"
+    )
+    world.programme.refresh_from_db()
+    assert world.programme.budget_remaining == Decimal("1000000.00")
+    with pytest.raises(ApplicationError, match="当前状态不能再变更"):
+        services.voucher_transition(
+            actor=world.staff, voucher=voucher, to_status=VoucherStatus.EXPIRED
+        )
+    assert services.ledger_differences() == []
+
+
+def test_the_enterprise_is_notified_when_its_voucher_is_issued(world: World) -> None:
+    from techmarket.core.models import Notification
+
+    voucher = issue_voucher(world, "40000")
+    note = Notification.objects.get(user=world.enterprise_admin)
+    assert note.title == f"创新券已发放：{voucher.number}"
+    assert note.url == f"/vouchers/vouchers/{voucher.pk}/"
