@@ -15,6 +15,7 @@ from techmarket.core.errors import ApplicationError, NotFound
 from techmarket.core.exports import xlsx_response
 from techmarket.vouchers import access, selectors, services
 from techmarket.vouchers.models import (
+    LedgerEntry,
     Programme,
     Provider,
     Redemption,
@@ -27,6 +28,7 @@ from techmarket.vouchers.schemas import (
     ApplicationOut,
     ConfirmIn,
     DecisionIn,
+    LedgerEntryOut,
     OrderIn,
     OrderOut,
     ProductIn,
@@ -142,6 +144,17 @@ def decide_application(request: HttpRequest, pk: int, payload: DecisionIn) -> An
         approved_amount=payload.approved_amount,
         reason=payload.reason,
     )
+
+
+@router.get(
+    "/voucher-programmes/{pk}/ledger",
+    response={200: list[LedgerEntryOut], **ERRORS},
+    summary="专项账本分录（科技局）",
+)
+def programme_ledger(request: HttpRequest, pk: int) -> Any:
+    access.ensure_bureau_staff(request.user, "查看专项账本")
+    programme = get_object_or_404(Programme, pk=pk)
+    return LedgerEntry.objects.filter(programme=programme).order_by("id")
 
 
 # ---- vouchers ---------------------------------------------------------------------------

@@ -157,6 +157,13 @@ class Programme(TimeStampedModel):
     def budget_used(self) -> Decimal:
         return self.total_budget - self.budget_remaining
 
+    @property
+    def eligible_type_labels(self) -> str:
+        from techmarket.accounts.models import OrganisationType
+
+        labels = dict(OrganisationType.choices)
+        return "、".join(str(labels.get(t, t)) for t in self.eligible_enterprise_types)
+
 
 class VoucherApplication(TimeStampedModel):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")

@@ -158,3 +158,16 @@ class SettlementOut(Schema):
     programme_id: int
     total: Decimal
     created_at: datetime
+
+
+class LedgerEntryOut(Schema):
+    id: int
+    account: str
+    kind: str
+    amount: Decimal
+    programme_id: int
+    voucher_id: int | None
+    payee_id: int | None
+    redemption_id: int | None
+    memo: str
+    created_at: datetime

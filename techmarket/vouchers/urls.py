@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/<int:pk>/<str:action>/", views.order_action, name="order_action"),
     path("bureau/", views.bureau, name="bureau"),
     path("bureau/batches/<int:pk>/export/", views.batch_export, name="batch_export"),
+    path("bureau/programmes/<int:pk>/ledger/", views.programme_ledger, name="programme_ledger"),
     path("bureau/<str:action>/", views.bureau_action, name="bureau_action"),
     path("bureau/<str:action>/<int:pk>/", views.bureau_action, name="bureau_action"),
 ]

@@ -319,6 +319,9 @@ def bureau(request: HttpRequest) -> HttpResponse:
             "providers": Provider.objects.filter(status=ProviderStatus.PENDING).select_related(
                 "organisation"
             ),
+            "approved_providers": Provider.objects.filter(
+                status=ProviderStatus.APPROVED
+            ).select_related("organisation"),
             "applications": VoucherApplication.objects.filter(
                 status=ApplicationStatus.SUBMITTED
             ).select_related("programme", "enterprise"),
@@ -377,9 +380,23 @@ def bureau_action(request: HttpRequest, action: str, pk: int = 0) -> HttpRespons
             "专项已发布，预算已拨入账本。",
             back,
         )
-    if action in ("provider_approve", "provider_reject"):
+    if action == "programme_close":
+        programme = get_object_or_404(Programme, pk=pk)
+        return _act(
+            request,
+            lambda: services.programme_transition(
+                actor=user, programme=programme, to_status=ProgrammeStatus.CLOSED
+            ),
+            "专项已结束申领；已发放的创新券在有效期内仍可使用。",
+            back,
+        )
+    if action in ("provider_approve", "provider_reject", "provider_suspend"):
         provider = get_object_or_404(Provider, pk=pk)
-        to = ProviderStatus.APPROVED if action == "provider_approve" else ProviderStatus.REJECTED
+        to = {
+            "provider_approve": ProviderStatus.APPROVED,
+            "provider_reject": ProviderStatus.REJECTED,
+            "provider_suspend": ProviderStatus.SUSPENDED,
+        }[action]
         return _act(
             request,
             lambda: services.provider_transition(
@@ -426,6 +443,21 @@ def bureau_action(request: HttpRequest, action: str, pk: int = 0) -> HttpRespons
             back,
         )
     raise Http404
+
+
+@login_required
+def programme_ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    programme = get_object_or_404(Programme, pk=pk)
+    entries = LedgerEntry.objects.filter(programme=programme).select_related(
+        "voucher", "payee", "actor"
+    )
+    differences = services.ledger_differences(programme)
+    return render(
+        request,
+        "vouchers/programme_ledger.html",
+        {"programme": programme, "entries": entries, "differences": differences},
+    )
 
 
 @login_required

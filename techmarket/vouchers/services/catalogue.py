@@ -123,6 +123,7 @@ def product_create(
     lead_time_days: int = 7,
     description: str = "",
 ) -> ServiceProduct:
+    provider = Provider.objects.select_related("organisation").get(pk=provider.pk)
     access.ensure_acts_for(actor, provider.organisation, "发布服务产品")
     if not provider.is_approved:
         raise ApplicationError(

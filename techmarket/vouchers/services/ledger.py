@@ -57,9 +57,9 @@ class Difference:
         return f"{self.what}：账面 {self.stored}，账本合计 {self.derived}，差额 {self.stored - self.derived}"
 
 
-def _sums(account: str, key: str) -> dict[Any, Decimal]:
+def _sums(account: str, key: str, scope: dict[str, Any]) -> dict[Any, Decimal]:
     rows = (
-        LedgerEntry.objects.filter(account=account)
+        LedgerEntry.objects.filter(account=account, **scope)
         .values(key)
         .annotate(total=Sum("amount"))
         .values_list(key, "total")
@@ -67,30 +67,33 @@ def _sums(account: str, key: str) -> dict[Any, Decimal]:
     return {k: to_yuan(v or ZERO) for k, v in rows}
 
 
-def ledger_differences() -> list[Difference]:
-    """Every stored balance that does not equal the sum of its ledger entries."""
+def ledger_differences(programme: Programme | None = None) -> list[Difference]:
+    """Every stored balance (of one programme, or of all) that does not equal the sum of
+    its ledger entries."""
+    scope: dict[str, Any] = {"programme": programme} if programme is not None else {}
     problems: list[Difference] = []
-    budget = _sums(LedgerAccount.BUDGET, "programme")
-    for programme in Programme.objects.all():
-        derived = budget.get(programme.pk, ZERO)
-        if programme.budget_remaining != derived:
+    budget = _sums(LedgerAccount.BUDGET, "programme", scope)
+    programmes = Programme.objects.filter(pk=programme.pk) if programme else Programme.objects.all()
+    for row in programmes:
+        derived = budget.get(row.pk, ZERO)
+        if row.budget_remaining != derived:
             problems.append(
-                Difference(f"专项“{programme.name}”可分配预算", programme.budget_remaining, derived)
+                Difference(f"专项“{row.name}”可分配预算", row.budget_remaining, derived)
             )
-    vouchers = _sums(LedgerAccount.VOUCHER, "voucher")
-    for voucher in Voucher.objects.all():
+    vouchers = _sums(LedgerAccount.VOUCHER, "voucher", scope)
+    for voucher in Voucher.objects.filter(**scope):
         derived = vouchers.get(voucher.pk, ZERO)
         if voucher.balance != derived:
             problems.append(Difference(f"创新券 {voucher.number} 余额", voucher.balance, derived))
     payable_rows = (
-        LedgerEntry.objects.filter(account=LedgerAccount.PAYABLE)
+        LedgerEntry.objects.filter(account=LedgerAccount.PAYABLE, **scope)
         .values("programme", "payee")
         .annotate(total=Sum("amount"))
         .values_list("programme", "payee", "total")
     )
     payables = {(p, o): to_yuan(t or ZERO) for p, o, t in payable_rows}
     seen = set()
-    for account in PayableAccount.objects.select_related("payee", "programme"):
+    for account in PayableAccount.objects.filter(**scope).select_related("payee", "programme"):
         key = (account.programme_id, account.payee_id)
         seen.add(key)
         derived = payables.get(key, ZERO)

@@ -65,6 +65,9 @@ def order_create(
     quantity: int = 1,
     requirements: str = "",
 ) -> Order:
+    # Decide on the rows as they are now, not on the caller's possibly stale copies.
+    voucher = Voucher.objects.select_related("holder", "programme").get(pk=voucher.pk)
+    product = ServiceProduct.objects.select_related("provider__organisation").get(pk=product.pk)
     access.ensure_acts_for(actor, voucher.holder, "使用本企业的创新券下单")
     provider = product.provider
     if not provider.is_approved or not product.is_active:

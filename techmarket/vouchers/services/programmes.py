@@ -161,6 +161,7 @@ def application_submit(
 ) -> VoucherApplication:
     accounts_access.ensure_can_publish(actor, enterprise)
     access.ensure_acts_for(actor, enterprise, "申领创新券")
+    programme = Programme.objects.get(pk=programme.pk)
     day = today()
     if programme.status != ProgrammeStatus.OPEN:
         raise ApplicationError(

@@ -107,3 +107,44 @@ def test_pages_refuse_what_a_user_may_not_do(world: World, outsider: Any) -> Non
     )
     assert "机构兑付" in response.content.decode()
     assert Redemption.objects.count() == 0
+
+
+def test_staff_trace_every_amount_in_the_programme_ledger(world: World) -> None:
+    voucher = issue_voucher(world, "30000")
+    staff = signed_in_client(Client(), world.staff)
+    page = staff.get(
+        reverse("vouchers:programme_ledger", args=[world.programme.pk])
+    ).content.decode()
+    assert "一致：所有余额与账本相符" in page
+    assert f"发放创新券 {voucher.number}" in page
+    entries = staff.get(f"/api/v1/voucher-programmes/{world.programme.pk}/ledger").json()
+    assert [e["kind"] for e in entries] == ["funding", "issue", "issue"]
+    assert sum(float(e["amount"]) for e in entries if e["account"] == "budget") == 970000
+
+
+def test_staff_suspend_a_provider_and_close_a_programme(world: World) -> None:
+    voucher = issue_voucher(world)
+    staff = signed_in_client(Client(), world.staff)
+    response = staff.post(
+        reverse("vouchers:bureau_action", args=["provider_suspend", world.provider.pk]),
+        {"reason": "合同弄虚作假"},
+        follow=True,
+    )
+    assert "服务机构审核完成" in response.content.decode()
+    assert "材料成分检测" not in Client().get(reverse("vouchers:programmes")).content.decode()
+    from techmarket.core.errors import ApplicationError
+    from techmarket.vouchers import services
+
+    with pytest.raises(ApplicationError, match="不在入库名单中"):
+        services.order_create(actor=world.enterprise_admin, voucher=voucher, product=world.product)
+    response = staff.post(
+        reverse("vouchers:bureau_action", args=["programme_close", world.programme.pk]), follow=True
+    )
+    assert "专项已结束申领" in response.content.decode()
+    enterprise = signed_in_client(Client(), world.enterprise_admin)
+    response = enterprise.post(
+        reverse("vouchers:application_submit", args=[world.programme.pk]),
+        {"enterprise": world.enterprise.pk, "requested_amount": "1000", "purpose": "x"},
+        follow=True,
+    )
+    assert "只有申领中的专项可以申领" in response.content.decode()
