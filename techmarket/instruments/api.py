@@ -20,6 +20,7 @@ from techmarket.instruments.schemas import (
     BookingOut,
     InstrumentIn,
     InstrumentOut,
+    InstrumentStatusIn,
     ServiceRecordIn,
     ServiceRecordOut,
     SubsidyDecisionIn,
@@ -52,6 +53,17 @@ def create_instrument(request: HttpRequest, payload: InstrumentIn) -> Status[Any
     data = payload.dict()
     owner = _own_org(request, data.pop("owner_id"))
     return Status(201, services.instrument_create(actor=request.user, owner=owner, **data))
+
+
+@router.post(
+    "/instruments/{pk}/status",
+    response={200: InstrumentOut, **ERRORS},
+    summary="变更仪器状态（开放/维护/停用）",
+)
+def change_instrument_status(request: HttpRequest, pk: int, payload: InstrumentStatusIn) -> Any:
+    return services.instrument_set_status(
+        actor=request.user, instrument=access.get_instrument(pk), status=payload.status
+    )
 
 
 @router.get(

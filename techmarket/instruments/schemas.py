@@ -117,3 +117,7 @@ class SubsidyOut(Schema):
 class SubsidyDecisionIn(Schema):
     decision: str
     reason: str = ""
+
+
+class InstrumentStatusIn(Schema):
+    status: str  # available | maintenance | retired

@@ -98,6 +98,33 @@ def instrument_create(
     return instrument
 
 
+@transaction.atomic
+def instrument_set_status(*, actor: Any, instrument: Instrument, status: str) -> Instrument:
+    """Open, pause for maintenance, or retire an instrument (its managing unit only)."""
+    locked = Instrument.objects.select_for_update().select_related("owner").get(pk=instrument.pk)
+    access.ensure_acts_for(actor, locked.owner, "变更仪器状态")
+    if status not in InstrumentStatus.values:
+        allowed = "、".join(str(label) for label in InstrumentStatus.labels)
+        raise ApplicationError(f"仪器状态只能是：{allowed}。", code="validation_error")
+    if locked.status == InstrumentStatus.RETIRED:
+        raise ApplicationError(
+            "已停用的仪器不能再变更状态。", code="invalid_transition", status=409
+        )
+    previous = locked.status
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    labels = dict(InstrumentStatus.choices)
+    audit.record(
+        f"instrument.{status}",
+        actor=actor,
+        organisation=locked.owner,
+        obj=locked,
+        summary=f"仪器“{locked.name}”：{labels[previous]} → {labels[status]}",
+        changes={"status": [previous, status]},
+    )
+    return locked
+
+
 def _overlapping(instrument: Instrument, start: datetime, end: datetime) -> Booking | None:
     return (
         Booking.objects.filter(

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("<int:pk>/", views.instrument_detail, name="instrument_detail"),
     path("<int:pk>/book/", views.booking_create, name="booking_create"),
+    path("<int:pk>/status/", views.instrument_status, name="instrument_status"),
     path("mine/", views.mine, name="mine"),
     path("mine/instruments/", views.instrument_create, name="instrument_create"),
     path("mine/subsidy/", views.subsidy_submit, name="subsidy_submit"),

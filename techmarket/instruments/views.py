@@ -96,6 +96,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "orgs": orgs,
             "year": year,
             "owned": owned,
+            "instrument_statuses": InstrumentStatus.choices,
             "my_bookings": Booking.objects.filter(user_org__in=orgs).select_related("instrument"),
             "incoming": Booking.objects.filter(instrument__owner__in=orgs)
             .exclude(status__in=[BookingStatus.CANCELLED, BookingStatus.REJECTED])
@@ -132,6 +133,20 @@ def instrument_create(request: HttpRequest) -> HttpResponse:
             opening_hours=post.get("opening_hours", "") or "工作日 9:00–17:00",
         ),
         "仪器已登记，开放共享。",
+        reverse("instruments:mine"),
+    )
+
+
+@login_required
+@require_POST
+def instrument_status(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = access.get_instrument(pk)
+    return _act(
+        request,
+        lambda: services.instrument_set_status(
+            actor=request.user, instrument=instrument, status=request.POST.get("status", "")
+        ),
+        "仪器状态已更新。",
         reverse("instruments:mine"),
     )
 

@@ -144,3 +144,19 @@ def test_bookings_in_the_past_are_refused(lab: Lab) -> None:
             actor=lab.user_admin, instrument=lab.instrument, user_org=lab.user_org,
             start_at=start, end_at=start + timedelta(hours=1), purpose="x",
         )  # fmt: skip
+
+
+def test_an_instrument_under_maintenance_takes_no_bookings(lab: Lab) -> None:
+    services.instrument_set_status(
+        actor=lab.owner_admin, instrument=lab.instrument, status="maintenance"
+    )
+    with pytest.raises(ApplicationError, match="仪器当前维护中，暂不接受预约"):
+        _book(lab)
+    with pytest.raises(ApplicationError, match="变更仪器状态"):
+        services.instrument_set_status(
+            actor=lab.user_admin, instrument=lab.instrument, status="available"
+        )
+    services.instrument_set_status(
+        actor=lab.owner_admin, instrument=lab.instrument, status="available"
+    )
+    assert _book(lab).status == BookingStatus.REQUESTED
