@@ -113,7 +113,9 @@ def mine(request: HttpRequest) -> HttpResponse:
             "orgs": orgs,
             "applications": selectors.applications_for(user),
             "vouchers": selectors.vouchers_for(user),
-            "orders": selectors.orders_for(user).order_by("-created_at"),
+            "orders": selectors.orders_for(user)
+            .prefetch_related("redemptions")
+            .order_by("-created_at"),
             "provider": provider,
             "products": provider.products.all() if provider else [],
             "categories": ProductCategory.choices,

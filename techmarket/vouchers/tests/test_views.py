@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -148,3 +149,44 @@ def test_staff_suspend_a_provider_and_close_a_programme(world: World) -> None:
         follow=True,
     )
     assert "只有申领中的专项可以申领" in response.content.decode()
+
+
+def test_staff_set_up_and_publish_a_programme_from_the_bureau_page(bureau_staff: Any) -> None:
+    from techmarket.vouchers.models import LedgerEntry, Programme
+
+    staff = signed_in_client(Client(), bureau_staff)
+    response = staff.post(
+        reverse("vouchers:bureau_action", args=["programme_create"]),
+        {
+            "name": "京津冀通用创新券",
+            "year": "2026",
+            "total_budget": "2000000",
+            "per_enterprise_cap": "100000",
+            "copay_ratio": "0.3",
+            "validity_days": "180",
+            "apply_start": "2026-01-01",
+            "apply_end": "2026-12-31",
+            "settlement_mode": "enterprise",
+            "eligible_enterprise_types": ["enterprise", "institute"],
+            "accepted_provider_regions": "11，12,13",
+        },
+        follow=True,
+    )
+    assert "专项已创建（草稿）" in response.content.decode()
+    programme = Programme.objects.get()
+    assert programme.accepted_provider_regions == ["11", "12", "13"]
+    assert programme.copay_ratio == Decimal("0.3")
+    assert programme.budget_remaining == 0
+    staff.post(reverse("vouchers:bureau_action", args=["programme_open", programme.pk]))
+    programme.refresh_from_db()
+    assert programme.budget_remaining == Decimal("2000000.00")
+    assert LedgerEntry.objects.get().kind == "funding"
+    response = staff.post(
+        reverse("vouchers:bureau_action", args=["programme_create"]),
+        {"name": "坏专项", "year": "2026", "total_budget": "100", "copay_ratio": "1.5",
+         "apply_start": "2026-03-01", "apply_end": "2026-02-01", "settlement_mode": "enterprise"},
+        follow=True,
+    )  # fmt: skip
+    page = response.content.decode()
+    assert "支付比例应在 0 到 1 之间" in page
+    assert "申领截止日期不能早于开始日期" in page
