@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
 
@@ -63,6 +62,15 @@ def _decision(decision: str, approve: str, reject: str) -> str:
             fields={"decision": "approve 或 reject"},
         )
     return approve if decision == "approve" else reject
+
+
+def get_object_or_404(source: Any, **lookup: Any) -> Any:
+    """The API's 404 in the project's error shape (not Django's plain Http404)."""
+    queryset = source.objects.all() if hasattr(source, "objects") else source
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def _own_org(request: HttpRequest, pk: int) -> Any:

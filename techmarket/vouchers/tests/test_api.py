@@ -109,3 +109,11 @@ def test_the_api_refuses_strangers_and_non_staff(world: World, outsider: Any) ->
     assert response.status_code == 403
     assert "科技局工作人员" in response.json()["message"]
     assert Client().get("/api/v1/vouchers").status_code == 401
+
+
+def test_a_missing_object_answers_in_the_one_error_shape(bureau_staff: Any) -> None:
+    staff = signed_in_client(Client(), bureau_staff)
+    response = staff.get("/api/v1/voucher-programmes/999/ledger")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert "找不到" in response.json()["message"]
