@@ -331,6 +331,12 @@ class Redemption(TimeStampedModel):
     )
     amount = MoneyField("兑付金额（元）")
     idempotency_key = models.CharField("幂等键", max_length=80)
+    # The order's invoice number, normalised, while the duplicate-invoice check is on
+    # (NULL when it is off): the database then refuses a second live claim of one invoice
+    # even when two claims race.
+    invoice_key = models.CharField(  # noqa: DJ001 - NULL is exempt from the unique constraint
+        "发票号码（查重）", max_length=40, null=True, blank=True
+    )
     request_fingerprint = models.CharField(max_length=64)
     status = models.CharField(
         "状态",
@@ -364,6 +370,11 @@ class Redemption(TimeStampedModel):
                 fields=["order"],
                 condition=~Q(status="rejected"),
                 name="vouchers_redemption_one_live_per_order",
+            ),
+            models.UniqueConstraint(
+                fields=["invoice_key"],
+                condition=~Q(status="rejected"),
+                name="vouchers_redemption_invoice_once",
             ),
         ]
 

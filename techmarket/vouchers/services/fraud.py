@@ -49,6 +49,21 @@ def check_not_expired(voucher: Voucher, day: date) -> None:
         )
 
 
+def invoice_key(order: Order) -> str | None:
+    """The key the database keeps unique among live claims, or None when the check is off."""
+    if not config.fraud_check_enabled("duplicate_invoice"):
+        return None
+    return order.invoice_number.strip().upper()[:40] or None
+
+
+def duplicate_invoice_error(order: Order) -> ApplicationError:
+    return ApplicationError(
+        f"发票号码 {order.invoice_number.strip()} 已在其他兑付申请中使用，同一张发票只能兑付一次。",
+        code="duplicate_invoice",
+        status=409,
+    )
+
+
 def check_invoice_unique(order: Order) -> None:
     if not config.fraud_check_enabled("duplicate_invoice"):
         return
@@ -60,11 +75,7 @@ def check_invoice_unique(order: Order) -> None:
         .exists()
     )
     if clash:
-        raise ApplicationError(
-            f"发票号码 {number} 已在其他兑付申请中使用，同一张发票只能兑付一次。",
-            code="duplicate_invoice",
-            status=409,
-        )
+        raise duplicate_invoice_error(order)
 
 
 def check_contract_parties(order: Order) -> None:

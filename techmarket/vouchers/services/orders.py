@@ -331,8 +331,16 @@ def redemption_claim(
                 amount=wanted,
                 idempotency_key=key,
                 request_fingerprint=print_,
+                invoice_key=fraud.invoice_key(order),
             )
     except IntegrityError as exc:
+        if (
+            fraud.invoice_key(order)
+            and Redemption.objects.filter(invoice_key=fraud.invoice_key(order))
+            .exclude(status=RedemptionStatus.REJECTED)
+            .exists()
+        ):
+            raise fraud.duplicate_invoice_error(order) from exc
         raise ApplicationError(
             "该订单已有兑付申请，或该幂等键已被使用。", code="already_claimed", status=409
         ) from exc

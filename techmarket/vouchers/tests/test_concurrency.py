@@ -148,3 +148,17 @@ def test_negative_control_without_the_lock_the_same_race_overspends(race_world: 
     assert successes > 50
     assert claimed > voucher.face_value  # overspent: the race is real, the test can fail
     assert services.ledger_differences() != []
+
+
+def test_one_invoice_claimed_concurrently_on_20_vouchers_is_paid_once(race_world: World) -> None:
+    orders = []
+    for _ in range(20):
+        voucher = issue_voucher(race_world, "10000")
+        orders.extend(_orders(race_world, voucher, 1))
+    Order.objects.filter(pk__in=[o.pk for o in orders]).update(invoice_number="SAME-INVOICE")
+    orders = list(Order.objects.filter(pk__in=[o.pk for o in orders]))
+    successes, refusals = _race(_claim_calls(race_world, orders))
+    assert successes == 1
+    assert refusals == 19
+    assert Redemption.objects.count() == 1
+    assert services.ledger_differences() == []
