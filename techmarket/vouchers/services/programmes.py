@@ -143,6 +143,11 @@ def programme_transition(*, actor: Any, programme: Programme, to_status: str) ->
     return locked
 
 
+def locked_programme(pk: int) -> Programme:
+    """The programme row, locked for the rest of the transaction (its budget is spent)."""
+    return Programme.objects.select_for_update().get(pk=pk)
+
+
 def approved_total(programme: Programme, enterprise: Organisation) -> Decimal:
     total = Voucher.objects.filter(programme=programme, holder=enterprise).aggregate(
         s=Sum("face_value")
@@ -231,7 +236,7 @@ def application_transition(
     """Approve (with an amount ≤ cap and ≤ remaining budget; issues the voucher) or reject."""
     access.ensure_bureau_staff(actor, "审核创新券申领")
     # Lock order everywhere: programme → voucher → order → redemption → payable.
-    programme = Programme.objects.select_for_update().get(pk=application.programme_id)
+    programme = locked_programme(application.programme_id)
     locked = (
         VoucherApplication.objects.select_for_update()
         .select_related("enterprise")

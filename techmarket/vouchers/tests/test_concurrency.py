@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import Sum
 
 from techmarket.core.errors import ApplicationError
 from techmarket.vouchers import services
 from techmarket.vouchers.models import Order, Programme, Redemption, Voucher, VoucherApplication
 from techmarket.vouchers.services import orders as orders_module
+from techmarket.vouchers.services import programmes as programmes_module
 from techmarket.vouchers.tests.factories import World, issue_voucher, make_world
 from techmarket.vouchers.workflow import OrderStatus
 
@@ -162,3 +163,40 @@ def test_one_invoice_claimed_concurrently_on_20_vouchers_is_paid_once(race_world
     assert refusals == 19
     assert Redemption.objects.count() == 1
     assert services.ledger_differences() == []
+
+
+def test_negative_control_without_the_programme_lock_approvals_overspend(
+    race_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Test harness only: approvals read the programme without FOR UPDATE."""
+
+    def unlocked(pk: int) -> Programme:
+        programme = Programme.objects.get(pk=pk)
+        time.sleep(0.005)
+        return programme
+
+    monkeypatch.setattr(programmes_module, "locked_programme", unlocked)
+    programme = race_world.programme
+    issue_voucher(race_world, "1950000")
+    Programme.objects.filter(pk=programme.pk).update(per_enterprise_cap=Decimal("100000000"))
+    VoucherApplication.objects.bulk_create(
+        VoucherApplication(
+            programme=programme, enterprise=race_world.enterprise,
+            applicant=race_world.enterprise_admin, requested_amount=Decimal("1000"), purpose="竞争",
+        )
+        for _ in range(200)
+    )  # fmt: skip
+    applications = list(VoucherApplication.objects.filter(programme=programme, status="submitted"))
+
+    def approve(application: VoucherApplication) -> None:
+        try:
+            services.application_transition(
+                actor=race_world.staff, application=application, to_status="approved"
+            )
+        except IntegrityError:  # duplicate voucher numbers: another symptom of no lock
+            raise ApplicationError("duplicate") from None
+
+    _race([lambda a=a: approve(a) for a in applications])
+    issued = Voucher.objects.filter(programme=programme).aggregate(s=Sum("face_value"))["s"]
+    assert issued > programme.total_budget  # overspent: the budget race is real
+    assert services.ledger_differences() != []
