@@ -180,6 +180,16 @@ def get_voucher(request: HttpRequest, pk: int) -> Any:
     return access.get_voucher_for_user(request.user, pk)
 
 
+@router.get(
+    "/vouchers/{pk}/ledger",
+    response={200: list[LedgerEntryOut], **ERRORS},
+    summary="创新券的账本分录",
+)
+def voucher_ledger(request: HttpRequest, pk: int) -> Any:
+    voucher = access.get_voucher_for_user(request.user, pk)
+    return LedgerEntry.objects.filter(voucher=voucher).order_by("id")
+
+
 @router.post(
     "/vouchers/{pk}/orders", response={201: OrderOut, **ERRORS}, summary="用创新券订购服务"
 )

@@ -83,6 +83,12 @@ def test_the_voucher_story_through_the_api(world: World) -> None:
     assert clash.status_code == 409
     assert clash.json()["code"] == "idempotency_key_reused"
     assert LedgerEntry.objects.filter(kind="claim").count() == 1
+    lines = enterprise.get(f"/api/v1/vouchers/{voucher['id']}/ledger").json()
+    assert [(e["account"], e["kind"], e["amount"]) for e in lines] == [
+        ("budget", "issue", "-60000.00"),
+        ("voucher", "issue", "60000.00"),
+        ("voucher", "claim", "-20000.00"),
+    ]
 
     redemption_id = first.json()["id"]
     assert (
