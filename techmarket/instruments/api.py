@@ -34,6 +34,15 @@ router = Router(tags=["仪器共享"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
+def _page(queryset: Any, limit: int, offset: int) -> Any:
+    """At most 500 rows per request (``limit``, ``offset``), in a stable order."""
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
+    if not queryset.query.order_by and not queryset.model._meta.ordering:
+        queryset = queryset.order_by("pk")
+    return queryset[offset : offset + limit]
+
+
 def _own_org(request: HttpRequest, pk: int) -> Any:
     for organisation in accounts_access.organisations_of(request.user):
         if organisation.pk == pk:
@@ -44,8 +53,12 @@ def _own_org(request: HttpRequest, pk: int) -> Any:
 @router.get(
     "/instruments", auth=PUBLIC, response={200: list[InstrumentOut]}, summary="共享仪器目录"
 )
-def list_instruments(request: HttpRequest) -> Any:
-    return Instrument.objects.filter(status=InstrumentStatus.AVAILABLE)
+def list_instruments(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
+    return _page(
+        Instrument.objects.filter(status=InstrumentStatus.AVAILABLE),
+        limit,
+        offset,
+    )
 
 
 @router.post("/instruments", response={201: InstrumentOut, **ERRORS}, summary="登记共享仪器")
@@ -72,10 +85,14 @@ def change_instrument_status(request: HttpRequest, pk: int, payload: InstrumentS
     response={200: list[BookingOut], **ERRORS},
     summary="仪器预约日历（占用中的时段）",
 )
-def instrument_calendar(request: HttpRequest, pk: int) -> Any:
+def instrument_calendar(request: HttpRequest, pk: int, limit: int = 100, offset: int = 0) -> Any:
     instrument = access.get_instrument(pk)
-    return Booking.objects.filter(
-        instrument=instrument, status__in=HOLDING, end_at__gte=timezone.now()
+    return _page(
+        Booking.objects.filter(
+            instrument=instrument, status__in=HOLDING, end_at__gte=timezone.now()
+        ),
+        limit,
+        offset,
     )
 
 
@@ -146,10 +163,18 @@ def preview_subsidy(request: HttpRequest, unit_id: int, year: int) -> Any:
 @router.get(
     "/instrument-subsidies", response={200: list[SubsidyOut], **ERRORS}, summary="共享补贴申请"
 )
-def list_subsidies(request: HttpRequest) -> Any:
+def list_subsidies(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
     if accounts_access.is_bureau_staff(request.user):
-        return SubsidyClaim.objects.all()
-    return SubsidyClaim.objects.filter(unit__in=accounts_access.organisations_of(request.user))
+        return _page(
+            SubsidyClaim.objects.all(),
+            limit,
+            offset,
+        )
+    return _page(
+        SubsidyClaim.objects.filter(unit__in=accounts_access.organisations_of(request.user)),
+        limit,
+        offset,
+    )
 
 
 @router.post(

@@ -54,6 +54,15 @@ router = Router(tags=["科技创新券"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
+def _page(queryset: Any, limit: int, offset: int) -> Any:
+    """At most 500 rows per request (``limit``, ``offset``), in a stable order."""
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
+    if not queryset.query.order_by and not queryset.model._meta.ordering:
+        queryset = queryset.order_by("pk")
+    return queryset[offset : offset + limit]
+
+
 def _decision(decision: str, approve: str, reject: str) -> str:
     if decision not in ("approve", "reject"):
         raise ApplicationError(
@@ -86,10 +95,18 @@ def _own_org(request: HttpRequest, pk: int) -> Any:
 @router.get(
     "/voucher-programmes", auth=PUBLIC, response={200: list[ProgrammeOut]}, summary="创新券专项"
 )
-def list_programmes(request: HttpRequest) -> Any:
+def list_programmes(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
     if access.is_bureau_staff(request.user):
-        return Programme.objects.all()
-    return selectors.public_programmes()
+        return _page(
+            Programme.objects.all(),
+            limit,
+            offset,
+        )
+    return _page(
+        selectors.public_programmes(),
+        limit,
+        offset,
+    )
 
 
 @router.post(
@@ -129,10 +146,18 @@ def apply(request: HttpRequest, pk: int, payload: ApplicationIn) -> Status[Any]:
 @router.get(
     "/voucher-applications", response={200: list[ApplicationOut], **ERRORS}, summary="申领记录"
 )
-def list_applications(request: HttpRequest) -> Any:
+def list_applications(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
     if access.is_bureau_staff(request.user):
-        return VoucherApplication.objects.all()
-    return selectors.applications_for(request.user)
+        return _page(
+            VoucherApplication.objects.all(),
+            limit,
+            offset,
+        )
+    return _page(
+        selectors.applications_for(request.user),
+        limit,
+        offset,
+    )
 
 
 @router.post(
@@ -159,20 +184,32 @@ def decide_application(request: HttpRequest, pk: int, payload: DecisionIn) -> An
     response={200: list[LedgerEntryOut], **ERRORS},
     summary="专项账本分录（科技局）",
 )
-def programme_ledger(request: HttpRequest, pk: int) -> Any:
+def programme_ledger(request: HttpRequest, pk: int, limit: int = 100, offset: int = 0) -> Any:
     access.ensure_bureau_staff(request.user, "查看专项账本")
     programme = get_object_or_404(Programme, pk=pk)
-    return LedgerEntry.objects.filter(programme=programme).order_by("id")
+    return _page(
+        LedgerEntry.objects.filter(programme=programme).order_by("id"),
+        limit,
+        offset,
+    )
 
 
 # ---- vouchers ---------------------------------------------------------------------------
 
 
 @router.get("/vouchers", response={200: list[VoucherOut], **ERRORS}, summary="创新券")
-def list_vouchers(request: HttpRequest) -> Any:
+def list_vouchers(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
     if access.is_bureau_staff(request.user):
-        return Voucher.objects.all()
-    return selectors.vouchers_for(request.user)
+        return _page(
+            Voucher.objects.all(),
+            limit,
+            offset,
+        )
+    return _page(
+        selectors.vouchers_for(request.user),
+        limit,
+        offset,
+    )
 
 
 @router.get("/vouchers/{pk}", response={200: VoucherOut, **ERRORS}, summary="创新券详情")
@@ -185,9 +222,13 @@ def get_voucher(request: HttpRequest, pk: int) -> Any:
     response={200: list[LedgerEntryOut], **ERRORS},
     summary="创新券的账本分录",
 )
-def voucher_ledger(request: HttpRequest, pk: int) -> Any:
+def voucher_ledger(request: HttpRequest, pk: int, limit: int = 100, offset: int = 0) -> Any:
     voucher = access.get_voucher_for_user(request.user, pk)
-    return LedgerEntry.objects.filter(voucher=voucher).order_by("id")
+    return _page(
+        LedgerEntry.objects.filter(voucher=voucher).order_by("id"),
+        limit,
+        offset,
+    )
 
 
 @router.post(
@@ -239,8 +280,12 @@ def decide_provider(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
 @router.get(
     "/service-products", auth=PUBLIC, response={200: list[ProductOut]}, summary="服务产品目录"
 )
-def list_products(request: HttpRequest) -> Any:
-    return selectors.listed_products()
+def list_products(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
+    return _page(
+        selectors.listed_products(),
+        limit,
+        offset,
+    )
 
 
 @router.post("/service-products", response={201: ProductOut, **ERRORS}, summary="发布服务产品")
@@ -331,10 +376,18 @@ def claim(
 
 
 @router.get("/redemptions", response={200: list[RedemptionOut], **ERRORS}, summary="兑付申请")
-def list_redemptions(request: HttpRequest) -> Any:
+def list_redemptions(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
     if access.is_bureau_staff(request.user):
-        return Redemption.objects.all()
-    return selectors.redemptions_for(request.user)
+        return _page(
+            Redemption.objects.all(),
+            limit,
+            offset,
+        )
+    return _page(
+        selectors.redemptions_for(request.user),
+        limit,
+        offset,
+    )
 
 
 @router.post(
@@ -353,9 +406,13 @@ def decide_redemption(request: HttpRequest, pk: int, payload: DecisionIn) -> Any
 
 
 @router.get("/settlements", response={200: list[SettlementOut], **ERRORS}, summary="结算批次")
-def list_settlements(request: HttpRequest) -> Any:
+def list_settlements(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
     access.ensure_bureau_staff(request.user, "查看结算批次")
-    return SettlementBatch.objects.all()
+    return _page(
+        SettlementBatch.objects.all(),
+        limit,
+        offset,
+    )
 
 
 @router.post(

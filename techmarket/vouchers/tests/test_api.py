@@ -123,3 +123,14 @@ def test_a_missing_object_answers_in_the_one_error_shape(bureau_staff: Any) -> N
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert "找不到" in response.json()["message"]
+
+
+def test_lists_are_paged(world: World) -> None:
+    for _ in range(3):
+        issue_voucher(world, "1000")
+    enterprise = signed_in_client(Client(), world.enterprise_admin)
+    first = enterprise.get("/api/v1/vouchers?limit=2").json()
+    rest = enterprise.get("/api/v1/vouchers?limit=2&offset=2").json()
+    assert len(first) == 2
+    assert len(rest) == 1
+    assert {v["id"] for v in first}.isdisjoint({v["id"] for v in rest})
