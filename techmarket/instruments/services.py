@@ -70,6 +70,14 @@ def instrument_create(
     for key, text in (("name", name), ("model_number", model_number), ("maker", maker)):
         if not (text or "").strip():
             fields[key] = "必填"
+    limits = {
+        "name": (name, 200), "model_number": (model_number, 100), "maker": (maker, 200),
+        "location": (location, 200), "fee_standard": (fee_standard, 300),
+        "opening_hours": (opening_hours, 200),
+    }  # fmt: skip
+    for key, (text, limit) in limits.items():
+        if len((text or "").strip()) > limit:
+            fields[key] = f"最多 {limit} 个字符"
     if fields:
         raise ApplicationError(
             "仪器信息有误：" + "；".join(fields.values()) + "。",
@@ -147,6 +155,10 @@ def booking_create(
     samples: int = 0,
 ) -> Booking:
     access.ensure_acts_for(actor, user_org, "预约仪器")
+    if not 0 <= samples <= 100000:
+        raise ApplicationError(
+            "样品数应为 0 到 100000。", code="validation_error", fields={"samples": "0–100000"}
+        )
     if end_at <= start_at:
         raise ApplicationError(
             "结束时间必须晚于开始时间。", code="validation_error", fields={"end_at": "晚于开始"}
@@ -259,8 +271,10 @@ def service_record_create(
         fields["machine_hours"] = "机时应大于 0"
     if amount < 0:
         fields["fee"] = "服务费不能为负"
-    if not (invoice_number or "").strip():
-        fields["invoice_number"] = "必填"
+    if not (invoice_number or "").strip() or len(invoice_number.strip()) > 40:
+        fields["invoice_number"] = "必填，最多 40 个字符"
+    if samples is not None and not 0 <= samples <= 100000:
+        fields["samples"] = "样品数应为 0 到 100000"
     if fields:
         raise ApplicationError(
             "服务记录有误：" + "；".join(fields.values()) + "。",
@@ -372,9 +386,17 @@ class SubsidyComputation:
         return self.amount == self.cap and self.eligible_fees * self.rate > self.cap
 
 
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise ApplicationError(
+            "年度应在 2000 到 2100 之间。", code="validation_error", fields={"year": "2000–2100"}
+        )
+
+
 def subsidy_compute(*, unit: Organisation, year: int) -> SubsidyComputation:
     """≤ rate × fees of the year's accepted external services, excluding related parties
     (RULES.md §3: Tianjin 2016, 40 % and 500,000 yuan by default), ≤ the yearly cap."""
+    _check_year(year)
     records = ServiceRecord.objects.filter(
         instrument__owner=unit, served_on__year=year, status=RecordStatus.ACCEPTED
     )

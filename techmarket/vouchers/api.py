@@ -57,7 +57,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 def _page(queryset: Any, limit: int, offset: int) -> Any:
     """At most 500 rows per request (``limit``, ``offset``), in a stable order."""
     limit = max(1, min(limit, 500))
-    offset = max(0, offset)
+    offset = max(0, min(offset, 1_000_000_000))
     if not queryset.query.order_by and not queryset.model._meta.ordering:
         queryset = queryset.order_by("pk")
     return queryset[offset : offset + limit]

@@ -160,3 +160,14 @@ def test_an_instrument_under_maintenance_takes_no_bookings(lab: Lab) -> None:
         actor=lab.owner_admin, instrument=lab.instrument, status="available"
     )
     assert _book(lab).status == BookingStatus.REQUESTED
+
+
+def test_out_of_range_inputs_are_refused_in_chinese(lab: Lab) -> None:
+    with pytest.raises(ApplicationError, match="年度应在 2000 到 2100 之间"):
+        services.subsidy_compute(unit=lab.owner, year=99999)
+    start, end = slot(1, 9)
+    with pytest.raises(ApplicationError, match="样品数应为 0 到 100000"):
+        services.booking_create(
+            actor=lab.user_admin, instrument=lab.instrument, user_org=lab.user_org,
+            start_at=start, end_at=end, purpose="x", samples=10**12,
+        )  # fmt: skip

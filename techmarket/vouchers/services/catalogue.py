@@ -84,8 +84,10 @@ def _product_values(
     *, name: str, category: str, price: Decimal | str, unit: str, lead_time_days: int
 ) -> dict[str, Any]:
     fields: dict[str, str] = {}
-    if not (name or "").strip():
-        fields["name"] = "必填"
+    if not (name or "").strip() or len(name.strip()) > 200:
+        fields["name"] = "必填，最多 200 个字符"
+    if len((unit or "").strip()) > 40:
+        fields["unit"] = "最多 40 个字符"
     if category not in ProductCategory.values:
         fields["category"] = "无效的服务类别"
     try:
@@ -94,8 +96,8 @@ def _product_values(
         amount = Decimal("-1")
     if amount < 0:
         fields["price"] = "价格应为不小于 0 的金额"
-    if lead_time_days < 0:
-        fields["lead_time_days"] = "应为不小于 0 的天数"
+    if not 0 <= lead_time_days <= 3650:
+        fields["lead_time_days"] = "应为 0 到 3650 天"
     if fields:
         raise ApplicationError(
             "服务产品信息有误：" + "；".join(f"{k}{v}" for k, v in fields.items()),

@@ -93,8 +93,10 @@ def order_create(
             status=409,
         )
     fraud.check_related_party(voucher.holder, provider.organisation)
-    if quantity < 1:
-        raise ApplicationError("数量至少为 1。", code="validation_error", fields={"quantity": "≥1"})
+    if not 1 <= quantity <= 10000:
+        raise ApplicationError(
+            "数量应为 1 到 10000。", code="validation_error", fields={"quantity": "1–10000"}
+        )
     fee = to_yuan(product.price * quantity)
     if fee <= 0:
         raise ApplicationError("该服务产品价格为 0，无需使用创新券。", code="zero_fee")
@@ -158,6 +160,13 @@ def order_transition(
         for name in ("contract_file", "report_file", "payment_proof_file"):
             if getattr(evidence, name) is None:
                 missing[name] = "请上传"
+        for name, limit in (
+            ("contract_party_a", 200),
+            ("contract_party_b", 200),
+            ("invoice_number", 40),
+        ):
+            if len(getattr(evidence, name, "").strip()) > limit:
+                missing[name] = f"最多 {limit} 个字符"
         if missing:
             raise ApplicationError(
                 "交付材料不完整：合同、服务报告、发票号码和付款凭证都必须提供。",

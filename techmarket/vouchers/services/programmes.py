@@ -69,16 +69,18 @@ def programme_create(
     days = validity_days if validity_days is not None else config.default_validity_days()
     types = eligible_enterprise_types or [OrganisationType.ENTERPRISE]
     regions = [r.strip()[:2] for r in (accepted_provider_regions or []) if r.strip()]
-    if not (name or "").strip():
-        fields["name"] = "必填"
+    if not (name or "").strip() or len(name.strip()) > 200:
+        fields["name"] = "必填，最多 200 个字符"
     if budget <= 0:
         fields["total_budget"] = "总预算应大于 0"
     if cap <= 0:
         fields["per_enterprise_cap"] = "单个企业上限应大于 0"
     if not Decimal(0) < ratio <= 1:
         fields["copay_ratio"] = "支付比例应在 0 到 1 之间（如 0.5 表示最多支付 50%）"
-    if days <= 0:
-        fields["validity_days"] = "有效期应大于 0 天"
+    if not 0 < days <= 3660:
+        fields["validity_days"] = "有效期应为 1 到 3660 天"
+    if not 2000 <= year <= 2100:
+        fields["year"] = "年度应在 2000 到 2100 之间"
     if apply_end < apply_start:
         fields["apply_end"] = "申领截止日期不能早于开始日期"
     if settlement_mode not in SettlementMode.values:
