@@ -263,5 +263,21 @@ CONTRACTS_CERTIFICATE_KEY = secret_from_env_or_file(
 STATS_NATIONAL_PROVINCE = env_str("STATS_NATIONAL_PROVINCE", "天津")
 
 # --- vouchers and instruments (创新券 / 仪器共享) ---
+# Every amount and ratio of RULES.md §2–3 is configuration (docs/vouchers.md lists sources).
+VOUCHERS_DEFAULT_PER_ENTERPRISE_CAP = env_str(
+    "VOUCHERS_DEFAULT_PER_ENTERPRISE_CAP", "300000"
+)  # [U]
+VOUCHERS_DEFAULT_COPAY_RATIO = env_str(
+    "VOUCHERS_DEFAULT_COPAY_RATIO", "0.50"
+)  # [U] voucher pays ≤ X of a fee
+VOUCHERS_DEFAULT_VALIDITY_DAYS = env_int("VOUCHERS_DEFAULT_VALIDITY_DAYS", 365)  # [U]
+VOUCHERS_NUMBER_PREFIX = env_str("VOUCHERS_NUMBER_PREFIX", "CXQ")
+VOUCHERS_FRAUD_CHECKS = env_list(
+    "VOUCHERS_FRAUD_CHECKS",
+    ["related_party", "duplicate_invoice", "contract_parties", "expired_voucher"],
+)  # [S/U] RULES.md §2 anti-fraud
+INSTRUMENTS_MIN_ORIGINAL_VALUE = env_str("INSTRUMENTS_MIN_ORIGINAL_VALUE", "500000")  # [C] §3
+INSTRUMENTS_SUBSIDY_RATE = env_str("INSTRUMENTS_SUBSIDY_RATE", "0.40")  # [C] Tianjin 2016
+INSTRUMENTS_SUBSIDY_CAP = env_str("INSTRUMENTS_SUBSIDY_CAP", "500000")  # [C] Tianjin 2016, yuan/yr
 
 # --- end of per-app configuration ---
