@@ -387,9 +387,13 @@ def highlight(text: str, terms: list[str], *, width: int = 80) -> str:
     # positions refer to the normalised text, which keeps character counts for CJK
     if len(norm) != len(text):
         text = norm
-    hits = sorted(
-        {(m, m + len(t)) for t in terms if len(t) > 1 for m in _find_all(norm, t)},
-    )
+    spans = sorted({(m, m + len(t)) for t in terms if len(t) > 1 for m in _find_all(norm, t)})
+    hits: list[tuple[int, int]] = []
+    for a, b in spans:  # overlapping matches (石墨 / 石墨烯) become one highlight
+        if hits and a <= hits[-1][1]:
+            hits[-1] = (hits[-1][0], max(hits[-1][1], b))
+        else:
+            hits.append((a, b))
     if not hits:
         return escape(text[:width]) + ("…" if len(text) > width else "")
     start = max(0, hits[0][0] - width // 4)
