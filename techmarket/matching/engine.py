@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from typing import Any
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -92,6 +93,7 @@ class CorpusIndex:
     vectors: np.ndarray | None = None  # (N, dim) float32, rows aligned with records
     tokens: list[np.ndarray | None] | None = None  # per-record token vectors (float16)
     positions: dict[str, int] = dc_field(default_factory=dict)
+    token_idf: Any = None  # e5runtime.TokenIdf when token vectors are present
 
     @classmethod
     def build(
@@ -101,12 +103,18 @@ class CorpusIndex:
         tokens: list[np.ndarray | None] | None = None,
     ) -> CorpusIndex:
         lexical = LexicalIndex([analyse(r.index_text()) for r in records])
+        token_idf = None
+        if tokens and any(t is not None for t in tokens):
+            from techmarket.matching.e5runtime import TokenIdf
+
+            token_idf = TokenIdf([r.passage_text() for r in records])
         return cls(
             records=records,
             lexical=lexical,
             vectors=vectors,
             tokens=tokens,
             positions={r.id: i for i, r in enumerate(records)},
+            token_idf=token_idf,
         )
 
 
@@ -142,6 +150,7 @@ class RankWeights:
     # e5's "query: " / "passage: " prefixes are 4 / 3 tokens; they carry no content
     skip_query_tokens: int = 4
     skip_doc_tokens: int = 3
+    symmetric: float = 0.0
 
 
 def _z(x: np.ndarray) -> np.ndarray:
@@ -151,9 +160,18 @@ def _z(x: np.ndarray) -> np.ndarray:
     return (x - float(x.mean())) / sd
 
 
-def maxsim(query_tokens: np.ndarray, doc_tokens: np.ndarray) -> float:
+def maxsim(
+    query_tokens: np.ndarray,
+    doc_tokens: np.ndarray,
+    query_weights: np.ndarray | None = None,
+    symmetric: float = 0.0,
+) -> float:
     sims = query_tokens @ doc_tokens.astype(np.float32).T
-    return float(sims.max(axis=1).mean())
+    best = sims.max(axis=1)
+    q2d = float(best.mean()) if query_weights is None else float(best @ query_weights)
+    if symmetric:
+        return (1 - symmetric) * q2d + symmetric * float(sims.max(axis=0).mean())
+    return q2d
 
 
 def lexical_strength(index: LexicalIndex, q_tokens: list[str], top_doc_tokens: set[str]) -> float:
@@ -177,6 +195,7 @@ def rank_achievements(
     *,
     query_vector: np.ndarray | None = None,
     query_tokens: np.ndarray | None = None,
+    query_token_weights: np.ndarray | None = None,
     top_n: int = 20,
     allowed_ids: set[str] | None = None,
     weights: RankWeights | None = None,
@@ -229,14 +248,17 @@ def rank_achievements(
         signals["prf"] = prf
         fused += w.prf * _z(prf)
         if query_tokens is not None and index.tokens is not None and len(query_tokens):
-            qt = (
-                query_tokens[w.skip_query_tokens :]
-                if len(query_tokens) > w.skip_query_tokens + 1
-                else query_tokens
-            )
+            skip = w.skip_query_tokens if len(query_tokens) > w.skip_query_tokens + 1 else 0
+            qt = query_tokens[skip:]
+            if query_token_weights is None and index.token_idf is not None:
+                query_token_weights = index.token_idf.query_weights(q_text)
+            qw = None
+            if query_token_weights is not None and len(query_token_weights) == len(query_tokens):
+                qw = query_token_weights[skip:]
+                qw = qw / max(float(qw.sum()), 1e-9)
             ms = np.array(
                 [
-                    maxsim(qt, t[w.skip_doc_tokens :])
+                    maxsim(qt, t[w.skip_doc_tokens :], qw, w.symmetric)
                     if (t := index.tokens[i]) is not None
                     else float(dense[i])
                     for i in cand
