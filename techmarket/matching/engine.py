@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from typing import Any
 
 import numpy as np
 
