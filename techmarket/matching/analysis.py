@@ -171,12 +171,22 @@ _PUNCT_ONLY = re.compile(r"^[\W_]+$", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1)
+def _convertible_chars() -> frozenset[str]:
+    # zhconv scans a string in Python; most text is already simplified, so only texts that
+    # contain a character starting some conversion entry are handed to it
+    from zhconv import zhconv as zh
+
+    return frozenset(k[0] for k in zh.getdict("zh-cn") if k)
+
+
 def normalise(text: str) -> str:
     """Full width → half width, traditional → simplified, lower case, unified units."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text)
-    text = zhconv.convert(text, "zh-cn")
+    if not _convertible_chars().isdisjoint(text):
+        text = zhconv.convert(text, "zh-cn")
     text = text.lower()
     for old, new in _UNIT_REPLACEMENTS:
         if old in text:
