@@ -7,6 +7,7 @@ is used. Until then this loader writes published listings directly (same field m
 from __future__ import annotations
 
 import datetime
+import importlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -59,11 +60,11 @@ def _list(value: Any) -> list[str]:
 
 def _import(kind: str, path: Path, org: Organisation) -> list[int]:
     try:
-        from techmarket.listings.importing import import_file
+        importing = importlib.import_module("techmarket.listings.importing")
     except ImportError:
-        import_file = None
-    if import_file is not None:
-        result = import_file(kind, path, organisation=org, publish=True)
+        importing = None
+    if importing is not None:
+        result = importing.import_file(kind, path, organisation=org, publish=True)
         return list(result.ids)
     return load_jsonl_directly(kind, path, org)
 

@@ -152,17 +152,19 @@ def embed_pending(
     return done
 
 
-def schedule_embedding() -> None:
-    """Queue the background embedding task after the current transaction commits."""
+def enqueue_embedding() -> None:
+    """Queue the background embedding task (never fails the caller)."""
     from techmarket.matching.tasks import embed_pending_task
 
-    def enqueue() -> None:
-        try:
-            embed_pending_task.enqueue()
-        except Exception:  # the index must never break a listing's write
-            logger.exception("could not enqueue the embedding task")
+    try:
+        embed_pending_task.enqueue()
+    except Exception:  # the index must never break a listing's write
+        logger.exception("could not enqueue the embedding task")
 
-    transaction.on_commit(enqueue)
+
+def schedule_embedding() -> None:
+    """Queue the background embedding task after the current transaction commits."""
+    transaction.on_commit(enqueue_embedding)
 
 
 # --------------------------------------------------------------------------- indexes
