@@ -33,7 +33,7 @@ from techmarket.matching.engine import (
     highlight,
     rank_achievements,
 )
-from techmarket.matching.models import Embedding, ListingKind
+from techmarket.matching.models import Embedding, ListingKind, MatchFeedback
 from techmarket.matching.records import AchievementRecord, DemandRecord
 from techmarket.matching.vectorstore import SqliteFileVectorStore, pack, text_hash, unpack
 
@@ -411,6 +411,30 @@ def search(
         body = obj.description if isinstance(obj, Demand) else obj.abstract
         hits.append(SearchHit(kind, obj, float(scores[i]), highlight(body, terms)))
     return SearchResult(hits[:limit], len(hits), facets)
+
+
+@transaction.atomic
+def feedback_record(
+    *, actor: Any, demand: Demand, achievement: Achievement, useful: bool, rank: int, score: float
+) -> MatchFeedback:
+    """A broker marks a suggested match useful or not (kept for learning-to-rank)."""
+    from techmarket.core import audit
+    from techmarket.matching import access
+
+    access.ensure_can_use_workspace(actor)
+    feedback, _ = MatchFeedback.objects.update_or_create(
+        demand_id=demand.pk,
+        achievement_id=achievement.pk,
+        actor=actor,
+        defaults={"useful": useful, "rank": max(rank, 0), "score": score},
+    )
+    audit.record(
+        "matching.feedback",
+        actor=actor,
+        obj=feedback,
+        summary=f"需求#{demand.pk} 与成果#{achievement.pk}：{'有用' if useful else '无用'}",
+    )
+    return feedback
 
 
 def get_demand(demand_id: int) -> Demand:
