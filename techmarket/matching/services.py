@@ -195,11 +195,13 @@ def _fingerprint(name: str) -> tuple[Any, ...]:
 def _vectors_for(
     kind: str, ids: list[str], name: str
 ) -> tuple[np.ndarray | None, list[np.ndarray | None]]:
+    wanted = {int(i) for i in ids}
     rows = {
-        e.listing_id: unpack(bytes(e.vector), bytes(e.tokens))
-        for e in selectors.stored_embeddings(kind, name).filter(
-            listing_id__in=[int(i) for i in ids]
-        )
+        listing_id: unpack(bytes(vector), bytes(tokens))
+        for listing_id, vector, tokens in selectors.stored_embeddings(kind, name)
+        .values_list("listing_id", "vector", "tokens")
+        .iterator(chunk_size=2000)
+        if listing_id in wanted
     }
     if not rows or not ids:
         return None, []
