@@ -150,7 +150,6 @@ class RankWeights:
     # e5's "query: " / "passage: " prefixes are 4 / 3 tokens; they carry no content
     skip_query_tokens: int = 4
     skip_doc_tokens: int = 3
-    symmetric: float = 0.0
 
 
 def _z(x: np.ndarray) -> np.ndarray:
@@ -172,6 +171,31 @@ def maxsim(
     if symmetric:
         return (1 - symmetric) * q2d + symmetric * float(sims.max(axis=0).mean())
     return q2d
+
+
+def maxsim_many(
+    query_tokens: np.ndarray,
+    docs: list[np.ndarray | None],
+    query_weights: np.ndarray | None,
+    skip: int,
+    fallback: np.ndarray,
+) -> np.ndarray:
+    """MaxSim of one query against many documents in one matrix product.
+
+    Documents without token vectors get `fallback` (their dense cosine)."""
+    out = fallback.astype(np.float32).copy()
+    present = [(j, d[skip:]) for j, d in enumerate(docs) if d is not None and len(d) > skip]
+    if not present:
+        return out
+    lengths = np.array([len(d) for _, d in present])
+    big = np.concatenate([d for _, d in present]).astype(np.float32, copy=False)
+    sims = query_tokens.astype(np.float32, copy=False) @ big.T  # (m, total)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    best = np.maximum.reduceat(sims, starts, axis=1)  # (m, n_docs)
+    scores = best.mean(axis=0) if query_weights is None else query_weights @ best
+    for k, (j, _) in enumerate(present):
+        out[j] = scores[k]
+    return out
 
 
 def lexical_strength(index: LexicalIndex, q_tokens: list[str], top_doc_tokens: set[str]) -> float:
@@ -256,14 +280,8 @@ def rank_achievements(
             if query_token_weights is not None and len(query_token_weights) == len(query_tokens):
                 qw = query_token_weights[skip:]
                 qw = qw / max(float(qw.sum()), 1e-9)
-            ms = np.array(
-                [
-                    maxsim(qt, t[w.skip_doc_tokens :], qw, w.symmetric)
-                    if (t := index.tokens[i]) is not None
-                    else float(dense[i])
-                    for i in cand
-                ],
-                dtype=np.float32,
+            ms = maxsim_many(
+                qt, [index.tokens[int(i)] for i in cand], qw, w.skip_doc_tokens, dense[cand]
             )
             signals["maxsim"] = ms
             fused += w.maxsim * _z(ms)

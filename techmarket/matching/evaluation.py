@@ -100,6 +100,8 @@ def evaluate_records(
         qvecs, qtoks = embed_cached(
             store, embedder, [d.query_text() for d in demands], is_query=True
         )
+    if tokens:  # float32 once, instead of converting candidates for every demand
+        tokens = [None if t is None else t.astype(np.float32) for t in tokens]
     index = CorpusIndex.build(achievements, vectors, tokens)
     runs: dict[str, list[tuple[str, float]]] = {}
     bm25: dict[str, list[str]] = {}
