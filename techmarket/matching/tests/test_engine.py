@@ -1,0 +1,80 @@
+import numpy as np
+
+from techmarket.matching.engine import CorpusIndex, highlight, rank_achievements
+from techmarket.matching.records import AchievementRecord, DemandRecord
+
+
+def _records():
+    return [
+        AchievementRecord(
+            "A1",
+            "耐高温氟橡胶密封圈",
+            "改性氟橡胶配方密封圈，可在250℃下长期工作，适用于阀门与泵的高温密封。",
+            field="新材料",
+            maturity="产业化",
+            transfer_modes=["许可"],
+            price_wan=30,
+            region="江苏省苏州市",
+        ),
+        AchievementRecord(
+            "A2",
+            "耐高温硅橡胶密封圈",
+            "硅橡胶密封圈，长期使用温度150℃，适用于阀门与泵的密封。",
+            field="新材料",
+            maturity="中试",
+            transfer_modes=["转让"],
+            price_wan=300,
+        ),
+        AchievementRecord("A3", "印染废水深度脱色工艺", "臭氧催化氧化使印染废水色度降至30倍以下。"),
+    ]
+
+
+DEMAND = DemandRecord(
+    "D1",
+    "阀门高温密封件寿命短",
+    "我们的阀门密封件需长期耐温不低于200℃，现用密封圈半年就老化。",
+    region="江苏省南京市",
+    budget_wan=50,
+    cooperation_modes=["许可"],
+)
+
+
+def test_a_demand_needing_200_degrees_ranks_250_above_150_and_says_why():
+    index = CorpusIndex.build(_records())
+    matches = rank_achievements(index, DEMAND, top_n=3)
+    assert [m.achievement_id for m in matches][:2] == ["A1", "A2"]
+    first, second = matches[0].explanation, matches[1].explanation
+    assert first.indicators_met == ["需求耐温≥200℃，成果为250℃"]
+    assert second.indicators_failed == ["需求耐温≥200℃，成果为150℃"]
+    assert "密封圈" in first.concepts or "密封" in first.concepts
+    summary = first.summary()
+    assert "满足指标" in summary
+    assert "意向价格30万元在预算50万元以内" in summary
+    assert "转化方式符合：许可" in summary
+    assert "同在江苏省" in summary
+    assert "意向价格300万元明显高于预算50万元" in matches[1].explanation.summary()
+
+
+def test_records_outside_the_allowed_set_never_appear():
+    index = CorpusIndex.build(_records())
+    matches = rank_achievements(index, DEMAND, top_n=3, allowed_ids={"A2", "A3"})
+    assert "A1" not in [m.achievement_id for m in matches]
+    assert rank_achievements(index, DEMAND, allowed_ids=set()) == []
+
+
+def test_semantic_evidence_lifts_a_match_without_shared_words():
+    records = _records()
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(3, 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index = CorpusIndex.build(records, vectors=vecs)
+    demand = DemandRecord("D2", "出水颜色深", "排放不达标，颜色太深")
+    matches = rank_achievements(index, demand, query_vector=vecs[2], top_n=3)
+    assert matches[0].achievement_id == "A3"
+    assert "语义" in matches[0].explanation.summary()
+
+
+def test_snippets_mark_matched_terms_and_escape_html():
+    snippet = highlight("<b>改性</b>氟橡胶密封圈，可在250℃下工作", ["密封圈"])
+    assert "<mark>密封圈</mark>" in snippet
+    assert "&lt;b&gt;" in snippet

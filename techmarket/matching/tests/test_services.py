@@ -1,0 +1,119 @@
+import pytest
+from django.db import transaction
+
+from techmarket.listings.workflow import ListingStatus
+from techmarket.matching import services
+from techmarket.matching.models import Embedding
+from techmarket.matching.tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    services.invalidate_index()
+    yield
+    services.invalidate_index()
+
+
+def _seals(university):
+    hot = factories.achievement(
+        university,
+        "耐高温氟橡胶密封圈",
+        "改性氟橡胶密封圈，适用于阀门与泵的高温密封。",
+        price=30_0000,
+        transfer_modes=["license"],
+    )
+    factories.indicator(hot, "耐温", "ge", "250", "℃")
+    warm = factories.achievement(
+        university, "耐高温硅橡胶密封圈", "硅橡胶密封圈，适用于阀门与泵的密封。"
+    )
+    factories.indicator(warm, "耐温", "ge", "150", "℃")
+    return hot, warm
+
+
+def test_a_published_achievement_is_found_and_a_withdrawn_one_is_gone_at_once(university):
+    hot, _ = _seals(university)
+    assert services.search(q="氟橡胶密封圈").hits[0].listing.pk == hot.pk
+    # withdrawn behind the index's back (no signal, no timestamp change): still never shown
+    type(hot).objects.filter(pk=hot.pk).update(status=ListingStatus.WITHDRAWN)
+    assert hot.pk not in [h.listing.pk for h in services.search(q="氟橡胶密封圈").hits]
+
+
+def test_a_rolled_back_listing_is_never_found(university):
+    def publish_then_fail():
+        with transaction.atomic():
+            factories.achievement(university, "石墨烯导热膜", "高导热石墨烯膜。")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        publish_then_fail()
+    assert services.search(q="石墨烯导热膜").hits == []
+
+
+def test_unpublished_listings_are_not_searchable(university):
+    factories.achievement(
+        university, "石墨烯导热膜", "高导热石墨烯膜。", status=ListingStatus.DRAFT
+    )
+    assert services.search(q="石墨烯").total == 0
+
+
+def test_search_returns_highlighted_snippets_and_field_facets(university):
+    factories.achievement(university, "石墨烯导热膜", "高导热石墨烯膜，用于手机散热。", field="04")
+    factories.achievement(university, "石墨烯防腐涂料", "石墨烯改性环氧防腐涂层。", field="04")
+    factories.achievement(university, "石墨烯传感器", "柔性石墨烯应变传感器。", field="01")
+    result = services.search(q="石墨烯", field="04")
+    assert result.total == 2
+    assert result.facets["field"] == {"新材料": 2, "电子信息": 1}
+    assert "<mark>石墨烯</mark>" in result.hits[0].snippet
+
+
+def test_matching_ranks_by_indicators_and_explains_in_chinese(university, enterprise):
+    hot, warm = _seals(university)
+    need = factories.demand(
+        enterprise,
+        "阀门高温密封件寿命短",
+        "阀门密封件需长期耐高温，现用密封圈半年就老化。",
+        budget=50_0000,
+        cooperation_modes=["license"],
+    )
+    factories.indicator(need, "耐温", "ge", "200", "℃")
+    results = services.match_demand(demand=need, top_n=5)
+    assert [r.listing.pk for r in results][:2] == [hot.pk, warm.pk]
+    assert results[0].indicators_met == ["需求耐温≥200℃，成果为250℃"]
+    assert results[1].indicators_failed == ["需求耐温≥200℃，成果为150℃"]
+    assert "意向价格30万元在预算50万元以内" in results[0].reasons
+    assert "转化方式符合：许可" in results[0].reasons
+
+
+def test_potential_demands_of_an_achievement(university, enterprise):
+    hot, _ = _seals(university)
+    need = factories.demand(enterprise, "阀门密封圈老化", "高温阀门的密封圈半年就老化泄漏。")
+    factories.demand(enterprise, "印染废水脱色", "印染废水色度超标。")
+    results = services.match_achievement(achievement=hot)
+    assert results[0].listing.pk == need.pk
+    assert any("密封圈" in r for r in results[0].reasons)
+
+
+def test_reindex_embeds_in_resumable_batches_and_semantic_matching_needs_no_shared_words(
+    university, enterprise
+):
+    dye = factories.achievement(
+        university,
+        "臭氧催化氧化深度处理工艺",
+        "对生化出水进行臭氧催化氧化，色度降至30倍以下。",
+        field="08",
+    )
+    factories.achievement(university, "六轴机器人折弯单元", "机器人自动完成钣金折弯与码垛。")
+    need = factories.demand(
+        enterprise, "排水颜色太深", "我们印染厂排出的水颜色深，环保验收过不了。"
+    )
+    assert services.embedding_status()["achievement_embedded"] == 0
+    written = services.embed_pending(batch_size=2)
+    assert written == 3
+    assert Embedding.objects.count() == 3
+    assert services.embed_pending() == 0  # nothing stale: a rerun continues, not restarts
+    results = services.match_demand(demand=need, top_n=2)
+    assert results[0].listing.pk == dye.pk
+    assert any("语义" in r for r in results[0].reasons)
+    dye.abstract += "已在多家印染厂应用。"
+    dye.save()
+    assert services.embed_pending() == 1  # changed text → its vector is recomputed
