@@ -117,3 +117,24 @@ def test_reindex_embeds_in_resumable_batches_and_semantic_matching_needs_no_shar
     dye.abstract += "已在多家印染厂应用。"
     dye.save()
     assert services.embed_pending() == 1  # changed text → its vector is recomputed
+
+
+def test_publishing_through_the_listings_service_embeds_the_record(
+    university, bureau_staff, django_capture_on_commit_callbacks
+):
+    from techmarket.listings.services import listing_transition
+
+    seal = factories.achievement(
+        university,
+        "高温氟橡胶密封圈",
+        "氟橡胶密封圈，长期工作温度250℃。",
+        status=ListingStatus.SUBMITTED,
+        published_at=None,
+    )
+    assert not Embedding.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        listing_transition(actor=bureau_staff, listing=seal, to_status=ListingStatus.PUBLISHED)
+    # listings sends listing_changed after commit; matching queues the embedding task
+    # (run at once by the tests' immediate task backend)
+    assert Embedding.objects.count() == 1
+    assert [h.listing.pk for h in services.search(q="氟橡胶密封圈").hits] == [seal.pk]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from techmarket.accounts.demo import DEMO_PASSWORD
 from techmarket.accounts.models import Role, User
@@ -30,7 +31,9 @@ class Command(BaseCommand):
             if User.objects.exists():
                 self.stdout.write("数据库已有数据，跳过演示数据载入。")
             else:
-                context = load_all(DemoContext(shared_data_dir=default_shared_data_dir()))
+                # The demo's own notifications are not mailed (nor printed by the console backend).
+                with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                    context = load_all(DemoContext(shared_data_dir=default_shared_data_dir()))
                 self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
                 for note in context.notes:
                     self.stdout.write(f"  {note}")
