@@ -32,7 +32,9 @@ class Command(BaseCommand):
                 self.stdout.write("数据库已有数据，跳过演示数据载入。")
             else:
                 # The demo's own notifications are not mailed (nor printed by the console backend).
-                with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                with override_settings(
+                    EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+                ):
                     context = load_all(DemoContext(shared_data_dir=default_shared_data_dir()))
                 self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
                 for note in context.notes:
