@@ -69,6 +69,14 @@ def organisations_of(user: Any) -> list[Organisation]:
     return list(seen.values())
 
 
+def get_own_organisation(user: Any, pk: int) -> Organisation:
+    """The organisation ``pk`` when ``user`` is one of its members (acting on its behalf)."""
+    for organisation in organisations_of(user):
+        if organisation.pk == pk:
+            return organisation
+    raise NotFound("找不到该机构，或您不是该机构成员。")
+
+
 def primary_organisation(user: Any) -> Organisation | None:
     orgs = organisations_of(user)
     return orgs[0] if orgs else None

@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from techmarket.accounts import access as accounts_access
 from techmarket.core.api_auth import PUBLIC, ErrorOut
-from techmarket.core.errors import ApplicationError, NotFound
+from techmarket.core.errors import ApplicationError
 from techmarket.instruments import access, services
 from techmarket.instruments.models import Booking, Instrument, SubsidyClaim
 from techmarket.instruments.schemas import (
@@ -43,13 +43,6 @@ def _page(queryset: Any, limit: int, offset: int) -> Any:
     return queryset[offset : offset + limit]
 
 
-def _own_org(request: HttpRequest, pk: int) -> Any:
-    for organisation in accounts_access.organisations_of(request.user):
-        if organisation.pk == pk:
-            return organisation
-    raise NotFound("找不到该机构，或您不是该机构成员。")
-
-
 @router.get(
     "/instruments", auth=PUBLIC, response={200: list[InstrumentOut]}, summary="共享仪器目录"
 )
@@ -64,7 +57,7 @@ def list_instruments(request: HttpRequest, limit: int = 100, offset: int = 0) ->
 @router.post("/instruments", response={201: InstrumentOut, **ERRORS}, summary="登记共享仪器")
 def create_instrument(request: HttpRequest, payload: InstrumentIn) -> Status[Any]:
     data = payload.dict()
-    owner = _own_org(request, data.pop("owner_id"))
+    owner = accounts_access.get_own_organisation(request.user, data.pop("owner_id"))
     return Status(201, services.instrument_create(actor=request.user, owner=owner, **data))
 
 
@@ -101,7 +94,7 @@ def create_booking(request: HttpRequest, pk: int, payload: BookingIn) -> Status[
     booking = services.booking_create(
         actor=request.user,
         instrument=access.get_instrument(pk),
-        user_org=_own_org(request, payload.user_org_id),
+        user_org=accounts_access.get_own_organisation(request.user, payload.user_org_id),
         start_at=payload.start_at,
         end_at=payload.end_at,
         purpose=payload.purpose,
@@ -155,7 +148,7 @@ def accept_service(request: HttpRequest, pk: int, payload: AcceptanceIn) -> Any:
     summary="按规则试算年度共享补贴",
 )
 def preview_subsidy(request: HttpRequest, unit_id: int, year: int) -> Any:
-    unit = _own_org(request, unit_id)
+    unit = accounts_access.get_own_organisation(request.user, unit_id)
     result = services.subsidy_compute(unit=unit, year=year)
     return {**result.__dict__, "unit_id": unit.pk}
 
@@ -181,7 +174,7 @@ def list_subsidies(request: HttpRequest, limit: int = 100, offset: int = 0) -> A
     "/instrument-subsidies", response={201: SubsidyOut, **ERRORS}, summary="申报年度共享补贴"
 )
 def submit_subsidy(request: HttpRequest, payload: SubsidyIn) -> Status[Any]:
-    unit = _own_org(request, payload.unit_id)
+    unit = accounts_access.get_own_organisation(request.user, payload.unit_id)
     return Status(
         201, services.subsidy_claim_submit(actor=request.user, unit=unit, year=payload.year)
     )

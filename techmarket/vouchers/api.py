@@ -82,13 +82,6 @@ def get_object_or_404(source: Any, **lookup: Any) -> Any:
     return found
 
 
-def _own_org(request: HttpRequest, pk: int) -> Any:
-    for organisation in accounts_access.organisations_of(request.user):
-        if organisation.pk == pk:
-            return organisation
-    raise NotFound("找不到该机构，或您不是该机构成员。")
-
-
 # ---- programmes and applications -------------------------------------------------------
 
 
@@ -136,7 +129,7 @@ def apply(request: HttpRequest, pk: int, payload: ApplicationIn) -> Status[Any]:
     application = services.application_submit(
         actor=request.user,
         programme=programme,
-        enterprise=_own_org(request, payload.enterprise_id),
+        enterprise=accounts_access.get_own_organisation(request.user, payload.enterprise_id),
         requested_amount=payload.requested_amount,
         purpose=payload.purpose,
     )
@@ -256,7 +249,7 @@ def create_order(request: HttpRequest, pk: int, payload: OrderIn) -> Status[Any]
 def apply_provider(request: HttpRequest, payload: ProviderIn) -> Status[Any]:
     provider = services.provider_apply(
         actor=request.user,
-        organisation=_own_org(request, payload.organisation_id),
+        organisation=accounts_access.get_own_organisation(request.user, payload.organisation_id),
         service_scope=payload.service_scope,
     )
     return Status(201, provider)
