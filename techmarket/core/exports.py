@@ -23,20 +23,29 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]  # (title, headers, rows)
+
+
+def xlsx_workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """A streamed (write-only) workbook, one sheet per (title, headers, rows), bold headers."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        header_cells = []
+        for text in headers:
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.font = Font(bold=True)
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    return xlsx_workbook_bytes([(title, headers, rows)])
 
 
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:

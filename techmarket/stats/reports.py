@@ -7,15 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from techmarket.contracts import selectors as contract_stats
+from techmarket.core.exports import Sheet, xlsx_workbook_bytes
 from techmarket.core.money import format_wan
 from techmarket.stats.selectors import BREAKDOWNS, dashboard, indicators
 
@@ -82,19 +80,10 @@ def monthly_report_pdf(year: int, month: int) -> bytes:
 
 def dashboard_xlsx(year: int) -> bytes:
     data = dashboard(year)
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    sheets: list[Sheet] = []
 
     def sheet(title: str, headers: list[str], rows: list[list[object]]) -> None:
-        ws = workbook.create_sheet(title[:31])
-        cells = []
-        for text in headers:
-            cell = WriteOnlyCell(ws, value=text)
-            cell.font = bold
-            cells.append(cell)
-        ws.append(cells)
-        for row in rows:
-            ws.append(row)
+        sheets.append((title, headers, rows))
 
     sheet(
         "指标",
@@ -123,6 +112,4 @@ def dashboard_xlsx(year: int) -> bytes:
     for name in BREAKDOWNS:
         title, rows = data["breakdowns"][name]
         sheet(title, headers, [[r.label, r.count, r.contract_amount, r.tech_amount] for r in rows])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_workbook_bytes(sheets)
