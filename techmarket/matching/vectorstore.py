@@ -52,6 +52,12 @@ class SqliteFileVectorStore:
             "CREATE TABLE IF NOT EXISTS vec (model TEXT, hash TEXT, vec BLOB, tokens BLOB,"
             " PRIMARY KEY (model, hash))"
         )
+        # latent terms derived from the token vectors (matching.sparse), kept apart so that
+        # files written before they existed stay readable
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS sparse (model TEXT, hash TEXT, sp BLOB,"
+            " PRIMARY KEY (model, hash))"
+        )
 
     def get_many(
         self, model: str, hashes: list[str]
@@ -75,6 +81,55 @@ class SqliteFileVectorStore:
             [(model, h, *pack(v, t)) for h, v, t in rows],
         )
         self.conn.commit()
+
+    def get_sparse(self, model: str, hashes: list[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self.conn.execute(
+                    f"SELECT hash, sp FROM sparse WHERE model=? AND hash IN ({marks})",  # noqa: S608
+                    [model, *chunk],
+                ).fetchall()
+            )
+        return out
+
+    def put_sparse(self, model: str, rows: Iterable[tuple[str, bytes]]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO sparse VALUES (?, ?, ?)", [(model, h, b) for h, b in rows]
+        )
+        self.conn.commit()
+
+
+def sparse_cached(
+    store: object,
+    embedder_name: str,
+    texts: list[str],
+    tokens: list[np.ndarray | None],
+    *,
+    is_query: bool,
+) -> list[tuple[np.ndarray, np.ndarray] | None] | None:
+    """Latent terms (matching.sparse) for texts from their token vectors, cached when the
+    store keeps them. None when the embedding model has no sparse head."""
+    from techmarket.matching import sparse
+
+    head = sparse.head_for(embedder_name)
+    if head is None:
+        return None
+    model = embedder_name + (":q" if is_query else ":p")
+    hashes = [text_hash(t) for t in texts]
+    get = getattr(store, "get_sparse", None)
+    have: dict[str, bytes] = get(model, sorted(set(hashes))) if get else {}
+    new: dict[str, bytes] = {}
+    for h, tok in zip(hashes, tokens, strict=True):
+        if h not in have and h not in new and tok is not None:
+            new[h] = sparse.pack(head.encode(tok, is_query=is_query))
+    put = getattr(store, "put_sparse", None)
+    if new and put:
+        put(model, new.items())
+    have.update(new)
+    return [sparse.unpack(have.get(h)) for h in hashes]
 
 
 def embed_cached(

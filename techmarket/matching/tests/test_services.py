@@ -138,3 +138,26 @@ def test_publishing_through_the_listings_service_embeds_the_record(
     # (run at once by the tests' immediate task backend)
     assert Embedding.objects.count() == 1
     assert [h.listing.pk for h in services.search(q="氟橡胶密封圈").hits] == [seal.pk]
+
+
+def test_latent_terms_are_stored_with_the_vectors_and_backfilled_for_older_rows(
+    university, enterprise
+):
+    from techmarket.matching import sparse
+
+    cast = factories.achievement(
+        university, "真空辅助压铸致密化工艺", "型腔抽真空后压射，压铸件内部气孔显著减少。"
+    )
+    factories.achievement(university, "茶园病虫害绿色防控", "性诱剂与天敌释放结合。")
+    need = factories.demand(enterprise, "铸件有气孔", "压铸件气孔多，废品率高。")
+    services.embed_pending()
+    stored = Embedding.objects.get(kind="achievement", listing_id=cast.pk)
+    assert sparse.unpack(stored.sparse) is not None
+    # rows written before latent terms existed: filled from their token vectors
+    Embedding.objects.update(sparse=b"")
+    assert services.backfill_latent_terms(stored.model_name) == 3
+    assert all(sparse.unpack(e.sparse) is not None for e in Embedding.objects.all())
+    services.invalidate_index()
+    results = services.match_demand(demand=need, top_n=2)
+    assert results[0].listing.pk == cast.pk
+    assert services.current_index().achievements.sparse is not None

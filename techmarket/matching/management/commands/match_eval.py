@@ -101,12 +101,13 @@ class Command(BaseCommand):
         demands = selectors.demand_records(Demand.objects.filter(pk__in=d_ids))
         ext_d = dict(Demand.objects.values_list("pk", "external_id"))
         for n, record in enumerate(demands, start=1):
-            qvec, qtok = services._query_vectors(built, record)
+            qvec, qtok, qsparse = services._query_vectors(built, record)
             matches = rank_achievements(
                 built.achievements,
                 record,
                 query_vector=qvec,
                 query_tokens=qtok,
+                query_sparse=qsparse,
                 top_n=opts["top"],
                 weights=weights,
                 explain=False,
