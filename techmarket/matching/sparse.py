@@ -22,6 +22,7 @@ import struct
 import threading
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -34,7 +35,7 @@ Sparse = tuple[np.ndarray, np.ndarray]  # (feature ids uint16, weights float32)
 
 
 class SparseHead:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, threads: int = 2):
         from techmarket.matching.e5runtime import dequantise_q4
 
         raw = path.read_bytes()
@@ -44,10 +45,8 @@ class SparseHead:
         if self.dim % qk or self.n_features > 65536:
             raise ValueError(f"{path}：不支持的稀疏头形状")
         self.bias = np.frombuffer(raw, "<f4", self.n_features, 20).copy()
-        # (dim, n_features) so that token states (L, dim) @ w is one matrix product
-        self.w = np.ascontiguousarray(
-            dequantise_q4(raw, 20 + 4 * self.n_features, self.n_features, self.dim).T
-        )
+        w = dequantise_q4(raw, 20 + 4 * self.n_features, self.n_features, self.dim)
+        self._session = _topk_session(np.ascontiguousarray(w.T), self.bias, self.k, threads)
 
     def encode(self, unit_tokens: np.ndarray | None, *, is_query: bool) -> Sparse | None:
         """The top `KEEP` latent terms of a text from its stored (unit) token vectors."""
@@ -56,16 +55,12 @@ class SparseHead:
         skip = QUERY_PREFIX_TOKENS if is_query else PASSAGE_PREFIX_TOKENS
         states = unit_tokens[skip:] if len(unit_tokens) > skip else unit_tokens
         states = states.astype(np.float32) * TOKEN_NORM
+        # TopK per token (as the autoencoder was trained) inside onnxruntime, then ReLU and
+        # max-pooling over the tokens on the (tokens × k) result
+        values, ids = self._session.run(None, {"x": states})
+        keep = values > 0
         pooled = np.zeros(self.n_features, dtype=np.float32)
-        k = min(self.k, self.n_features)
-        for a in range(0, len(states), 128):  # bounded memory: 128 × 16,384 floats
-            pre = states[a : a + 128] @ self.w
-            pre += self.bias
-            # TopK per token (as the autoencoder was trained), ReLU, max-pool over tokens
-            top = np.argpartition(pre, self.n_features - k, axis=1)[:, self.n_features - k :]
-            vals = np.take_along_axis(pre, top, axis=1)
-            keep = vals > 0
-            np.maximum.at(pooled, top[keep], vals[keep])
+        np.maximum.at(pooled, ids[keep], values[keep])
         nz = np.flatnonzero(pooled)
         if len(nz) > KEEP:
             nz = nz[np.argpartition(-pooled[nz], KEEP - 1)[:KEEP]]
@@ -104,6 +99,41 @@ def scores(query: Sparse | None, docs: list[Sparse | None], n_features: int = 65
     starts = np.cumsum([0] + [len(d[0]) for _, d in present[:-1]])
     out[[j for j, _ in present]] = np.add.reduceat(dense_q[ids] * weights, starts)
     return out
+
+
+def _topk_session(w: np.ndarray, bias: np.ndarray, k: int, threads: int) -> Any:
+    """x (tokens, dim) → the k strongest pre-activations of x·w + bias per token, and ids.
+
+    One MatMul + Add + TopK graph built in memory; onnxruntime's kernels run it ~3× faster
+    than the same steps in numpy on this machine."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = helper.make_graph(
+        [
+            helper.make_node("MatMul", ["x", "w"], ["m"]),
+            helper.make_node("Add", ["m", "b"], ["pre"]),
+            helper.make_node("TopK", ["pre", "k"], ["values", "ids"], axis=1),
+        ],
+        "latent_terms",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["tokens", w.shape[0]])],
+        [
+            helper.make_tensor_value_info("values", TensorProto.FLOAT, ["tokens", k]),
+            helper.make_tensor_value_info("ids", TensorProto.INT64, ["tokens", k]),
+        ],
+        [
+            numpy_helper.from_array(w, "w"),
+            numpy_helper.from_array(bias, "b"),
+            numpy_helper.from_array(np.array([k], dtype=np.int64), "k"),
+        ],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.log_severity_level = 3
+    return ort.InferenceSession(
+        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
 
 
 _lock = threading.Lock()
