@@ -6,7 +6,7 @@ from typing import Any
 
 from techmarket.accounts import access as accounts_access
 from techmarket.core.errors import NotFound, PermissionRefused
-from techmarket.listings.models import Achievement, ContactRequest, Demand
+from techmarket.listings.models import Achievement, ContactRequest, Demand, ListingAttachment
 from techmarket.listings.workflow import EDITABLE_STATUSES, ListingStatus
 
 Listing = Achievement | Demand
@@ -91,6 +91,27 @@ def get_achievement_for_user(user: Any, pk: int, *, write: bool = False) -> Achi
 def get_demand_for_user(user: Any, pk: int, *, write: bool = False) -> Demand:
     result: Demand = _get(Demand, user, pk, write=write)
     return result
+
+
+def get_attachment_for_user(
+    user: Any, pk: int, *, listing: Listing | None = None, write: bool = False
+) -> ListingAttachment:
+    """An attachment is visible to whoever may see its listing (and, with ``listing``,
+    only as an attachment of that listing); ``write`` also needs the listing editable."""
+    attachment = (
+        ListingAttachment.objects.select_related("achievement", "demand").filter(pk=pk).first()
+    )
+    owner = (attachment.achievement or attachment.demand) if attachment is not None else None
+    if (
+        attachment is None
+        or owner is None
+        or (listing is not None and (type(owner) is not type(listing) or owner.pk != listing.pk))
+        or not can_view_listing(user, owner)
+    ):
+        raise NotFound("找不到该附件，或您无权查看。")
+    if write:
+        ensure_can_edit(user, owner)
+    return attachment
 
 
 def listing_model(kind: str) -> type[Achievement] | type[Demand]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,13 +13,15 @@ from techmarket.accounts import access as accounts_access
 from techmarket.accounts.access import actor as request_actor
 from techmarket.core.api_auth import PUBLIC, ErrorOut
 from techmarket.core.errors import ApplicationError, NotFound
+from techmarket.core.files import serve_protected
 from techmarket.core.money import WAN
 from techmarket.listings import access, jobs, selectors, services
-from techmarket.listings.models import Achievement, Demand, ImportJob
+from techmarket.listings.models import Achievement, Demand, ImportJob, ListingAttachment
 from techmarket.listings.schemas import (
     AchievementIn,
     AchievementOut,
     AchievementPage,
+    AttachmentOut,
     DemandIn,
     DemandOut,
     DemandPage,
@@ -219,3 +222,82 @@ def get_import(request: HttpRequest, pk: int) -> ImportJob:
     if job is None or not accounts_access.is_member(user, job.organisation):
         raise NotFound("找不到该导入任务。")
     return job
+
+
+# ---- attachments: the same access rules and services as the detail pages ----------------
+
+KIND_LOADERS: dict[str, Callable[..., Achievement | Demand]] = {
+    "achievements": access.get_achievement_for_user,
+    "demands": access.get_demand_for_user,
+}
+DOWNLOAD_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "附件文件（PDF 或图片）",
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in ("application/pdf", "image/png", "image/jpeg")
+            },
+        }
+    }
+}
+
+
+def _add_attachment_routes(kind: str, label: str) -> None:
+    load = KIND_LOADERS[kind]
+
+    @router.get(
+        f"/{kind}/{{pk}}/attachments",
+        response={200: list[AttachmentOut], **ERRORS},
+        auth=PUBLIC,
+        summary=f"{label}附件列表",
+        operation_id=f"techmarket_listings_api_list_{kind}_attachments",
+    )
+    def list_attachments(request: HttpRequest, pk: int) -> Any:
+        return list(load(request.user, pk).attachments.all())
+
+    @router.post(
+        f"/{kind}/{{pk}}/attachments",
+        response={201: AttachmentOut, **ERRORS},
+        summary=f"上传{label}附件（PDF/PNG/JPEG，按内容识别类型，有大小上限）",
+        operation_id=f"techmarket_listings_api_upload_{kind}_attachment",
+    )
+    def upload_attachment(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
+        user = request_actor(request)
+        listing = load(user, pk)
+        attachment = services.attachment_add(
+            actor=user, listing=listing, upload=file, request=request
+        )
+        return Status(201, attachment)
+
+    @router.get(
+        f"/{kind}/{{pk}}/attachments/{{attachment_id}}",
+        response={200: None, **ERRORS},
+        auth=PUBLIC,
+        summary=f"下载{label}附件",
+        operation_id=f"techmarket_listings_api_download_{kind}_attachment",
+        openapi_extra=DOWNLOAD_RESPONSE,
+    )
+    def download_attachment(request: HttpRequest, pk: int, attachment_id: int) -> Any:
+        listing = load(request.user, pk)
+        attachment: ListingAttachment = access.get_attachment_for_user(
+            request.user, attachment_id, listing=listing
+        )
+        return serve_protected(attachment.file, attachment.name)
+
+    @router.delete(
+        f"/{kind}/{{pk}}/attachments/{{attachment_id}}",
+        response={204: None, **ERRORS},
+        summary=f"删除{label}附件（仅草稿或已退回时）",
+        operation_id=f"techmarket_listings_api_delete_{kind}_attachment",
+    )
+    def delete_attachment(request: HttpRequest, pk: int, attachment_id: int) -> Any:
+        user = request_actor(request)
+        listing = load(user, pk)
+        attachment = access.get_attachment_for_user(user, attachment_id, listing=listing)
+        services.attachment_delete(actor=user, attachment=attachment, request=request)
+        return Status(204, None)
+
+
+_add_attachment_routes("achievements", "科技成果")
+_add_attachment_routes("demands", "技术需求")

@@ -40,12 +40,14 @@ from techmarket.core.regions import province_code_for_name, validate_region_code
 from techmarket.core.taxonomy import FIELD_BY_CODE, FIELD_BY_NAME, SUBFIELD_NAMES
 from techmarket.listings import access
 from techmarket.listings.models import (
+    MODE_FLAG_FIELDS,
     Achievement,
     Demand,
     IpType,
     Maturity,
     OwnerType,
     TransferMode,
+    mode_flags,
 )
 from techmarket.listings.signals import send_bulk_changed_on_commit
 from techmarket.listings.workflow import ListingStatus
@@ -715,6 +717,8 @@ def _write(
                     "created_at": now,
                     "updated_at": now,
                     **values,
+                    # Raw INSERTs skip save(): the mode flags are written here.
+                    **mode_flags(values.get(model.modes_field)),
                 }
             )
             continue
@@ -730,6 +734,10 @@ def _write(
             continue
         obj = model(pk=pk, import_fingerprint=item.fingerprint, status=new_status, **values)
         columns.update(values)
+        if model.modes_field in values:
+            # bulk_update skips save(): the mode flags follow the list here.
+            obj.sync_mode_flags()
+            columns.update(MODE_FLAG_FIELDS)
         columns.update({"import_fingerprint", "status"})
         if new_status != old_status:
             moved.append((pk, old_status))

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
 from techmarket.core.models import TimeStampedModel
@@ -44,6 +47,63 @@ class OwnerType(models.TextChoices):
     OTHER = "other", "其他"
 
 
+def mode_flags(modes: list[str] | None) -> dict[str, bool]:
+    """The ``mode_<value>`` flag columns of a list of transfer/cooperation modes."""
+    chosen = set(modes or [])
+    return {f"mode_{value}": value in chosen for value in TransferMode.values}
+
+
+MODE_FLAG_FIELDS = tuple(mode_flags([]))
+
+
+class NullsLastIndex(models.Index):
+    """An index read in the order of ``ORDER BY x ... NULLS LAST``.
+
+    PostgreSQL only reads an index in that order when the index says NULLS LAST. SQLite
+    refuses NULLS LAST in an index definition; there the index is created without it
+    (SQLite's DESC order already puts NULLs last, so the descending sort still reads it)."""
+
+    def create_sql(self, model: Any, schema_editor: Any, using: str = "", **kwargs: Any) -> Any:
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        plain = [
+            models.OrderBy(e.expression, descending=e.descending)
+            if isinstance(e, models.OrderBy)
+            else e
+            for e in self.expressions
+        ]
+        index = models.Index(*plain, name=self.name, condition=self.condition)
+        return index.create_sql(model, schema_editor, using=using, **kwargs)
+
+
+def _mode_indexes(prefix: str) -> list[models.Index]:
+    # One small partial index per mode: the public list filtered by a mode (newest
+    # first) and its count read only the rows that offer that mode.
+    return [
+        models.Index(
+            fields=["status", "published_at", "id"],
+            condition=Q(**{f"mode_{value}": True}),
+            name=f"{prefix}_mode_{value}",
+        )
+        for value in TransferMode.values
+    ]
+
+
+def _amount_sort_indexes(prefix: str, amount: str) -> list[models.Index]:
+    # The exact ORDER BY of the price/budget sorts (面议 = NULL last, newest id first).
+    return [
+        NullsLastIndex(
+            F("status"), F(amount).asc(nulls_last=True), F("id").desc(), name=f"{prefix}_amount_asc"
+        ),
+        NullsLastIndex(
+            F("status"),
+            F(amount).desc(nulls_last=True),
+            F("id").desc(),
+            name=f"{prefix}_amount_desc",
+        ),
+    ]
+
+
 class Listing(TimeStampedModel):
     """What achievements and demands share: owner, workflow, region, import identity."""
 
@@ -71,12 +131,33 @@ class Listing(TimeStampedModel):
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
     # SHA-256 of the normalised imported values: a re-import of an unchanged row is a no-op.
     import_fingerprint = models.CharField("导入指纹", max_length=64, blank=True, editable=False)
+    # Copies of the modes list (transfer_modes / cooperation_modes) as flags, so the mode
+    # filter and its counts are index lookups instead of substring scans of JSON text.
+    # Kept in sync by save() and by the bulk import, which writes them itself.
+    mode_transfer = models.BooleanField("转让", default=False, editable=False)
+    mode_license = models.BooleanField("许可", default=False, editable=False)
+    mode_equity = models.BooleanField("作价入股", default=False, editable=False)
+    mode_co_development = models.BooleanField("合作开发", default=False, editable=False)
+    mode_service = models.BooleanField("技术服务", default=False, editable=False)
+
+    modes_field: ClassVar[str] = ""
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return self.title
+
+    def sync_mode_flags(self) -> None:
+        for name, value in mode_flags(getattr(self, self.modes_field)).items():
+            setattr(self, name, value)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sync_mode_flags()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.modes_field in update_fields:
+            kwargs["update_fields"] = {*update_fields, *MODE_FLAG_FIELDS}
+        super().save(*args, **kwargs)
 
 
 class Achievement(Listing):
@@ -96,6 +177,8 @@ class Achievement(Listing):
     owner_type = models.CharField(
         "持有人类型", max_length=20, choices=OwnerType.choices, blank=True, db_index=True
     )
+
+    modes_field = "transfer_modes"
 
     class Meta:
         verbose_name = "科技成果"
@@ -117,7 +200,8 @@ class Achievement(Listing):
             # The public list's order (newest first, id breaking ties) read straight off
             # the index, also when many rows share a publication time (bulk imports).
             models.Index(fields=["status", "published_at", "id"], name="achievement_status_pub_id"),
-            models.Index(fields=["status", "price"], name="achievement_status_price"),
+            *_amount_sort_indexes("achievement", "price"),
+            *_mode_indexes("ach"),
         ]
 
 
@@ -134,6 +218,8 @@ class Demand(Listing):
     confidential = models.BooleanField(
         "保密需求", default=False, help_text="公开页面隐藏企业名称和联系方式"
     )
+
+    modes_field = "cooperation_modes"
 
     class Meta:
         verbose_name = "技术需求"
@@ -152,6 +238,8 @@ class Demand(Listing):
         indexes = [
             models.Index(fields=["status", "published_at"]),
             models.Index(fields=["status", "published_at", "id"], name="demand_status_pub_id"),
+            *_amount_sort_indexes("demand", "budget"),
+            *_mode_indexes("dem"),
         ]
 
 

@@ -191,3 +191,19 @@ class ImportJobOut(Schema):
     unchanged: int
     message: str
     errors: list[dict[str, Any]]
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: dt.datetime
+    download_url: str
+
+    @staticmethod
+    def resolve_download_url(obj: Any) -> str:
+        kind = "achievements" if obj.achievement_id else "demands"
+        listing_id = obj.achievement_id or obj.demand_id
+        return f"/api/v1/{kind}/{listing_id}/attachments/{obj.id}"

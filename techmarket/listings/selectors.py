@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from techmarket.core.money import WAN
 from techmarket.core.regions import PROVINCES
@@ -128,11 +128,12 @@ def _conditions(model: type, filters: ListingFilters, skip: str = "") -> Q:
             cond &= Q(ip_type=filters.ip_type)
         if filters.owner_type and skip != "owner_type":
             cond &= Q(owner_type=filters.owner_type)
-    modes = "transfer_modes" if model is Achievement else "cooperation_modes"
     if filters.mode and skip != "mode":
-        # The JSON text holds each mode in quotes: a substring match is exact and works
-        # the same on SQLite and PostgreSQL (JSON containment does not exist in SQLite).
-        cond &= Q(**{f"{modes}__icontains": f'"{filters.mode}"'})
+        # The mode_<value> flag columns mirror the JSON list (a partial index per mode).
+        if filters.mode in TransferMode.values:
+            cond &= Q(**{f"mode_{filters.mode}": True})
+        else:
+            cond &= Q(pk__in=[])
     amount = _amount_field(model)
     if filters.min_wan is not None:
         cond &= Q(**{f"{amount}__gte": filters.min_wan * WAN})
@@ -151,8 +152,7 @@ def filter_listings(
     order = SORTS[filters.sort][1]
     amount = _amount_field(model)
     if "amount" in order:
-        from django.db.models import F
-
+        # The exact order of the <model>_amount_asc/desc indexes (models.NullsLastIndex).
         expression = F(amount)
         ordering = (
             expression.desc(nulls_last=True)
@@ -254,12 +254,12 @@ def _facet_counts(queryset: QuerySet[Any], filters: ListingFilters) -> list[Face
                 )
             )
         elif name == "mode":
-            modes = "transfer_modes" if model is Achievement else "cooperation_modes"
-            aggregates = {
-                value: Count("id", filter=Q(**{f"{modes}__icontains": f'"{value}"'}))
+            # One count per mode: each reads only that mode's partial index (and the
+            # rows it points to), not the whole filtered set.
+            counts = {
+                value: base.filter(**{f"mode_{value}": True}).order_by().count()
                 for value in TransferMode.values
             }
-            counts = base.order_by().aggregate(**aggregates)
             label = "转化方式" if model is Achievement else "合作方式"
             facets.append(
                 Facet(

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from techmarket.accounts.models import Organisation
 from techmarket.core import audit
-from techmarket.core.errors import ApplicationError
+from techmarket.core.errors import ApplicationError, NotFound
 from techmarket.core.files import check_upload
 from techmarket.core.identifiers import validate_patent_number
 from techmarket.core.models import StatusChange
@@ -430,6 +430,29 @@ def attachment_add(
         request=request,
     )
     return attachment
+
+
+@transaction.atomic
+def attachment_delete(
+    *, actor: Any, attachment: ListingAttachment, request: HttpRequest | None = None
+) -> None:
+    """Remove an attachment of an editable listing; the file goes once the row is gone."""
+    listing = attachment.achievement or attachment.demand
+    if listing is None:  # excluded by a database constraint
+        raise NotFound("找不到该附件。")
+    access.ensure_can_edit(actor, listing)
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    audit.record(
+        f"{type(listing)._meta.model_name}.attachment_delete",
+        actor=actor,
+        organisation=listing.owner_id,
+        obj=listing,
+        summary=f"删除附件“{attachment.name}”",
+        request=request,
+    )
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

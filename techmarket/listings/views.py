@@ -33,7 +33,6 @@ from techmarket.listings.models import (
     ContactRequest,
     Demand,
     ImportJob,
-    ListingAttachment,
 )
 from techmarket.listings.workflow import LISTING_TRANSITIONS, ListingStatus
 
@@ -268,10 +267,7 @@ def attachment_upload(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    attachment = get_object_or_404(ListingAttachment, pk=pk)
-    listing = attachment.achievement or attachment.demand
-    if listing is None or not access.can_view_listing(request.user, listing):
-        raise NotFound("找不到该附件，或您无权查看。")
+    attachment = access.get_attachment_for_user(request.user, pk)
     return serve_protected(attachment.file, attachment.name)
 
 

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 
 from conftest import signed_in_client
+from techmarket.listings.models import Achievement
 from techmarket.listings.tests import factories
 from techmarket.listings.workflow import ListingStatus
 
@@ -97,3 +100,108 @@ def test_import_through_the_api_reports_progress(
     assert job["state"] == "done"
     assert job["created"] == 1
     assert job["percent"] == 100
+
+
+PDF = b"%PDF-1.4\n%test attachment\n"
+
+
+def _upload(client: Any, kind: str, pk: int, name: str, content: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        f"/api/v1/{kind}/{pk}/attachments", {"file": SimpleUploadedFile(name, content)}
+    )
+
+
+def test_the_owner_uploads_lists_downloads_and_deletes_attachments(
+    client: Any, org_admin: Any, enterprise: Any
+) -> None:
+    draft = factories.achievement(enterprise)
+    signed_in_client(client, org_admin)
+    uploaded = _upload(client, "achievements", draft.pk, "说明书.pdf", PDF)
+    assert uploaded.status_code == 201, uploaded.content
+    body = uploaded.json()
+    assert (body["name"], body["content_type"], body["size"]) == (
+        "说明书.pdf",
+        "application/pdf",
+        len(PDF),
+    )
+    listed = client.get(f"/api/v1/achievements/{draft.pk}/attachments").json()
+    assert [a["name"] for a in listed] == ["说明书.pdf"]
+    download = client.get(body["download_url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    stored = draft.attachments.get().file
+    # Stored under MEDIA_ROOT, which no URL serves: only the checked endpoint hands it out.
+    assert Path(stored.path).is_relative_to(django_settings.MEDIA_ROOT)
+    assert Path(stored.path).read_bytes() == PDF
+    assert client.get(stored.url).status_code == 404
+    deleted = client.delete(body["download_url"])
+    assert deleted.status_code == 204
+    assert draft.attachments.count() == 0
+    assert client.get(body["download_url"]).status_code == 404
+
+
+def test_attachments_of_a_wrong_type_or_too_large_are_refused(
+    client: Any, org_admin: Any, enterprise: Any, settings: Any
+) -> None:
+    draft = factories.demand(enterprise)
+    signed_in_client(client, org_admin)
+    fake = _upload(client, "demands", draft.pk, "合同.pdf", b"MZ\x90\x00 this is an exe")
+    assert fake.status_code == 400
+    assert fake.json()["code"] == "file_type"
+    assert "不是允许的类型" in fake.json()["message"]
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    big = _upload(client, "demands", draft.pk, "大文件.pdf", PDF + b"0" * 2048)
+    assert big.status_code == 400
+    assert big.json()["code"] == "file_too_large"
+    assert "超过上限" in big.json()["message"]
+    assert draft.attachments.count() == 0
+
+
+def test_attachment_access_follows_the_listing_rules(
+    client: Any, org_admin: Any, outsider: Any, enterprise: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from techmarket.listings import services
+
+    draft = factories.achievement(enterprise)
+    published = factories.achievement(enterprise, title="已发布")
+    hidden = services.attachment_add(
+        actor=org_admin, listing=draft, upload=SimpleUploadedFile("草稿.pdf", PDF)
+    )
+    shown = services.attachment_add(
+        actor=org_admin, listing=published, upload=SimpleUploadedFile("公开.pdf", PDF)
+    )
+    Achievement.objects.filter(pk=published.pk).update(status=S.PUBLISHED)
+    # The public: a published listing's attachments, never a draft's.
+    assert client.get(f"/api/v1/achievements/{draft.pk}/attachments").status_code == 404
+    assert client.get(f"/api/v1/achievements/{draft.pk}/attachments/{hidden.pk}").status_code == 404
+    assert [
+        a["name"] for a in client.get(f"/api/v1/achievements/{published.pk}/attachments").json()
+    ] == ["公开.pdf"]
+    assert (
+        client.get(f"/api/v1/achievements/{published.pk}/attachments/{shown.pk}").status_code == 200
+    )
+    # An attachment is reachable only under its own listing.
+    assert (
+        client.get(f"/api/v1/achievements/{published.pk}/attachments/{hidden.pk}").status_code
+        == 404
+    )
+    assert client.get(f"/api/v1/demands/{published.pk}/attachments/{shown.pk}").status_code == 404
+    # Anonymous writes are refused.
+    assert _upload(client, "achievements", published.pk, "x.pdf", PDF).status_code == 401
+    # Another organisation may read the published one but neither upload nor delete.
+    signed_in_client(client, outsider)
+    assert _upload(client, "achievements", published.pk, "x.pdf", PDF).status_code == 403
+    assert _upload(client, "achievements", draft.pk, "x.pdf", PDF).status_code == 404
+    refused = client.delete(f"/api/v1/achievements/{published.pk}/attachments/{shown.pk}")
+    assert refused.status_code == 403
+    client.logout()
+    # The owner may not delete once published (only drafts and returned listings change).
+    signed_in_client(client, org_admin)
+    locked = client.delete(f"/api/v1/achievements/{published.pk}/attachments/{shown.pk}")
+    assert locked.status_code == 403
+    assert locked.json()["code"] == "not_editable"
+    assert published.attachments.count() == 1
