@@ -93,6 +93,18 @@ def get_demand_for_user(user: Any, pk: int, *, write: bool = False) -> Demand:
     return result
 
 
+def can_see_attachments(user: Any, listing: Listing) -> bool:
+    """Attachments (drawings, specifications) often carry the enterprise's name: those of a
+    confidential demand are for whoever may see its identity."""
+    return not isinstance(listing, Demand) or can_see_demand_identity(user, listing)
+
+
+def visible_attachments(user: Any, listing: Listing) -> Any:
+    if not can_see_attachments(user, listing):
+        return ListingAttachment.objects.none()
+    return listing.attachments.all()
+
+
 def get_attachment_for_user(
     user: Any, pk: int, *, listing: Listing | None = None, write: bool = False
 ) -> ListingAttachment:
@@ -107,6 +119,7 @@ def get_attachment_for_user(
         or owner is None
         or (listing is not None and (type(owner) is not type(listing) or owner.pk != listing.pk))
         or not can_view_listing(user, owner)
+        or not can_see_attachments(user, owner)
     ):
         raise NotFound("找不到该附件，或您无权查看。")
     if write:

@@ -254,7 +254,7 @@ def _add_attachment_routes(kind: str, label: str) -> None:
         operation_id=f"techmarket_listings_api_list_{kind}_attachments",
     )
     def list_attachments(request: HttpRequest, pk: int) -> Any:
-        return list(load(request.user, pk).attachments.all())
+        return list(access.visible_attachments(request.user, load(request.user, pk)))
 
     @router.post(
         f"/{kind}/{{pk}}/attachments",

@@ -139,7 +139,7 @@ def listing_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "can_see_history": owner_member or bureau,
             "history": _history(listing) if owner_member or bureau else [],
             "moves": [(m, labels[m]) for m in owner_moves + review_moves],
-            "attachments": listing.attachments.all(),
+            "attachments": access.visible_attachments(request.user, listing),
             "attachment_form": AttachmentForm(),
             "indicators": listing.indicators.all(),
             "can_request_contact": isinstance(listing, Demand)

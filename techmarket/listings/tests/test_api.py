@@ -205,3 +205,29 @@ def test_attachment_access_follows_the_listing_rules(
     assert locked.status_code == 403
     assert locked.json()["code"] == "not_editable"
     assert published.attachments.count() == 1
+
+
+def test_attachments_of_a_confidential_demand_stay_with_those_who_may_see_its_identity(
+    client: Any, org_admin: Any, outsider: Any, enterprise: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from techmarket.listings import services
+
+    secret = factories.demand(enterprise, title="保密需求", confidential=True)
+    drawing = services.attachment_add(
+        actor=org_admin, listing=secret, upload=SimpleUploadedFile("图纸.pdf", PDF)
+    )
+    secret.__class__.objects.filter(pk=secret.pk).update(status=S.PUBLISHED)
+    url = f"/api/v1/demands/{secret.pk}/attachments"
+    # the demand itself is public, its drawings (which may bear the company name) are not
+    assert client.get(f"/api/v1/demands/{secret.pk}").status_code == 200
+    assert client.get(url).json() == []
+    assert client.get(f"{url}/{drawing.pk}").status_code == 404
+    assert "图纸.pdf" not in client.get(f"/demands/{secret.pk}/").content.decode()
+    signed_in_client(client, outsider)
+    assert client.get(url).json() == []
+    client.logout()
+    signed_in_client(client, org_admin)
+    assert [a["name"] for a in client.get(url).json()] == ["图纸.pdf"]
+    assert client.get(f"{url}/{drawing.pk}").status_code == 200
