@@ -149,7 +149,10 @@ class RankWeights:
     maxsim: float = 1.0
     dense: float = 0.25
     prf: float = 0.25
-    sparse: float = 1.0
+    # latent terms (matching.sparse), when present, take this share of the token-level
+    # weight from MaxSim: both are token-level views of the same encoder, so adding one
+    # must not shift the balance with the lexical evidence and the structured factors
+    sparse_share: float = 0.5
     lexical_max: float = 1.0
     structured: float = 1.0
     candidates: int = 300
@@ -278,6 +281,12 @@ def rank_achievements(
         prf = vectors[cand] @ q2
         signals["prf"] = prf
         fused += w.prf * _z(prf)
+        token_w = w.maxsim
+        if query_sparse is not None and index.sparse is not None:
+            sp = sparse_scores(query_sparse, [index.sparse[int(i)] for i in cand])
+            signals["sparse"] = sp
+            fused += w.maxsim * w.sparse_share * _z(sp)
+            token_w = w.maxsim * (1 - w.sparse_share)
         if query_tokens is not None and index.tokens is not None and len(query_tokens):
             skip = w.skip_query_tokens if len(query_tokens) > w.skip_query_tokens + 1 else 0
             qt = query_tokens[skip:]
@@ -291,13 +300,9 @@ def rank_achievements(
                 qt, [index.tokens[int(i)] for i in cand], qw, w.skip_doc_tokens, dense[cand]
             )
             signals["maxsim"] = ms
-            fused += w.maxsim * _z(ms)
+            fused += token_w * _z(ms)
         else:
-            fused += w.maxsim * _z(dense[cand])
-        if query_sparse is not None and index.sparse is not None:
-            sp = sparse_scores(query_sparse, [index.sparse[int(i)] for i in cand])
-            signals["sparse"] = sp
-            fused += w.sparse * _z(sp)
+            fused += token_w * _z(dense[cand])
 
     needs = demand.indicators or ind.extract(q_text)
     struct = np.zeros(len(cand), dtype=np.float32)

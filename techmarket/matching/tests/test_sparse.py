@@ -84,6 +84,6 @@ def test_the_ranker_uses_latent_terms_as_a_signal_and_can_switch_them_off(encode
         demand,
         query_vector=encoded["qvec"],
         query_sparse=encoded["q"],
-        weights=RankWeights(sparse=0.0),
+        weights=RankWeights(sparse_share=0.0),
     )
     assert [m.score for m in without] != [m.score for m in with_terms]
