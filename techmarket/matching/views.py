@@ -122,6 +122,7 @@ def feedback(request: HttpRequest, demand_id: int, achievement_id: int) -> HttpR
 @require_POST
 def contact_start(request: HttpRequest, demand_id: int, achievement_id: int) -> HttpResponse:
     """发起对接 from the workspace."""
+    access.ensure_can_use_workspace(request.user)
     demand = services.get_demand(demand_id)
     achievement = services.get_achievement(achievement_id)
     try:
