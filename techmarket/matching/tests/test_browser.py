@@ -55,15 +55,17 @@ def test_a_visitor_sees_recommendations_and_a_broker_starts_contact(
     # a visitor: the demand page loads its recommendations with reasons
     page.goto(f"{base}/demands/{need.pk}/")
     section = page.locator("#matches-demand")
-    section.get_by_role("heading", name="推荐成果").wait_for()
+    section.locator("ol.matches").wait_for()  # the placeholder replaced by the section
+    assert section.get_by_role("heading", name="推荐成果").is_visible()
     first = section.locator("li.match").first
     assert first.get_by_role("link").inner_text() == "耐高温氟橡胶密封圈"
     assert "✓ 满足指标：需求耐温≥200℃，成果为250℃" in first.inner_text()
     assert first.locator("mark").count() > 0  # matched concepts highlighted
     assert "语义索引正在建立，当前为关键词匹配结果" in section.inner_text()
     first.get_by_role("link", name="耐高温氟橡胶密封圈").click()
-    page.get_by_role("heading", name="潜在需求方").wait_for()
     demands = page.locator("#matches-achievement")
+    demands.locator("ol.matches").wait_for()
+    assert demands.get_by_role("heading", name="潜在需求方").is_visible()
     assert "阀门密封圈高温老化" in demands.inner_text()
     assert "保密需求（企业名称不公开）" in demands.inner_text()
     assert "甲企业有限公司" not in demands.inner_text()
