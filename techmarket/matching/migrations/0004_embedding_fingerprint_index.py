@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0002_match_contact'),
+        ('matching', '0003_match_contact'),
     ]
 
     operations = [
