@@ -229,6 +229,10 @@ MATCHING_EMBED_BATCH = env_int("MATCHING_EMBED_BATCH", 32)
 MATCHING_CANDIDATES = env_int("MATCHING_CANDIDATES", 300)
 MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
 MATCHING_VECTOR_CACHE = env_str("MATCHING_VECTOR_CACHE", "")
+# 推荐成果 / 潜在需求方 on the detail pages: how many, and how long a ranked list is kept
+# (it is also dropped as soon as the listing or the index changes).
+MATCHING_PAGE_TOP_N = env_int("MATCHING_PAGE_TOP_N", 8)
+MATCHING_PAGE_CACHE_SECONDS = env_int("MATCHING_PAGE_CACHE_SECONDS", 600)
 
 # --- experts and challenges (专家库 / 揭榜挂帅) ---
 # RULES.md §4: the process is [C]; reviewers per application, trimming, conflict look-back,

@@ -1,7 +1,8 @@
 """Find the optional per-app modules through which apps plug into shared pages.
 
 An app contributes by shipping a module of a known name: ``demo.py`` (demo data),
-``stats.py`` (dashboard figures), ``nav.py`` (navigation links). The shared code discovers
+``stats.py`` (dashboard figures), ``nav.py`` (navigation links), ``listing_sections.py``
+(sections below an achievement's or demand's detail page). The shared code discovers
 them here instead of importing another app's internals.
 """
 

@@ -69,6 +69,14 @@ def ensure_can_review(user: Any) -> None:
         raise PermissionRefused("只有科技局工作人员可以审核成果和需求。")
 
 
+def ensure_can_request_contact_for_others(user: Any) -> None:
+    """Technology brokers (and bureau staff) ask for contact on a supplier's behalf."""
+    from techmarket.accounts.models import Role
+
+    if not accounts_access.has_role(user, Role.BROKER, Role.BUREAU_STAFF):
+        raise PermissionRefused("只有技术经纪人或科技局工作人员可以代为申请联系。")
+
+
 def ensure_owner(user: Any, listing: Listing) -> None:
     if not is_owner_member(user, listing):
         raise PermissionRefused("只有发布机构的成员可以执行此操作。")

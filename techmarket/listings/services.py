@@ -495,6 +495,40 @@ def contact_request_create(
 
 
 @transaction.atomic
+def contact_request_for_supplier(
+    *,
+    actor: Any,
+    demand: Demand,
+    organisation: Organisation,
+    message: str = "",
+    request: HttpRequest | None = None,
+) -> ContactRequest:
+    """A broker asks, on a supplier organisation's behalf, to see a confidential demand's
+    enterprise (撮合对接). The enterprise answers it like any contact request; a request the
+    supplier already has is returned as it is."""
+    access.ensure_can_request_contact_for_others(actor)
+    if demand.owner_id == organisation.pk:
+        raise ApplicationError("需求方与成果持有方是同一机构。", code="own_demand")
+    if not demand.confidential or demand.status != ListingStatus.PUBLISHED:
+        raise ApplicationError("只有已发布的保密需求需要申请联系。", code="not_confidential")
+    contact, created = ContactRequest.objects.get_or_create(
+        demand=demand,
+        organisation=organisation,
+        defaults={"requested_by": actor, "message": (message or "").strip()[:1000]},
+    )
+    if created:
+        audit.record(
+            "demand.contact_request",
+            actor=actor,
+            organisation=organisation,
+            obj=demand,
+            summary=f"代机构“{organisation.name}”申请联系保密需求“{demand.title}”",
+            request=request,
+        )
+    return contact
+
+
+@transaction.atomic
 def contact_request_decide(
     *, actor: Any, contact: ContactRequest, accept: bool, request: HttpRequest | None = None
 ) -> ContactRequest:

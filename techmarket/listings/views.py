@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from techmarket.accounts import access as accounts_access
 from techmarket.accounts.access import actor as request_actor
+from techmarket.core.discovery import app_modules
 from techmarket.core.errors import ApplicationError, NotFound
 from techmarket.core.exports import xlsx_response
 from techmarket.core.files import serve_protected
@@ -110,6 +111,16 @@ def _history(listing: Any) -> list[StatusChange]:
     )
 
 
+def _contributed_sections(request: HttpRequest, listing: Any) -> list[str]:
+    """HTML sections other apps add below a listing (their optional ``listing_sections.py``
+    with ``detail_sections(request, listing)``, e.g. matching's 推荐成果 / 潜在需求方)."""
+    return [
+        html
+        for _config, module in app_modules("listing_sections")
+        for html in module.detail_sections(request, listing)
+    ]
+
+
 def listing_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     spec = KINDS[kind]
     model = spec["model"]
@@ -151,6 +162,7 @@ def listing_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "contact_requests": listing.contact_requests.select_related("organisation")
             if isinstance(listing, Demand) and owner_member
             else [],
+            "contributed_sections": _contributed_sections(request, listing),
         },
     )
 

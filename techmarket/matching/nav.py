@@ -8,4 +8,9 @@ PUBLIC_LINKS: list[tuple[str, str]] = []
 
 WORKSPACE_LINKS: list[tuple[str, str, frozenset[str]]] = [
     ("撮合工作台", "matching:workspace", frozenset({Role.BROKER, Role.BUREAU_STAFF})),
+    (
+        "对接记录",
+        "matching:contacts",
+        frozenset({Role.ORG_ADMIN, Role.MEMBER, Role.BROKER, Role.BUREAU_STAFF}),
+    ),
 ]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from techmarket.accounts import access as accounts_access
 from techmarket.core.taxonomy import field_name
 from techmarket.listings.models import Achievement, Demand, Maturity, TransferMode
 from techmarket.listings.workflow import ListingStatus
-from techmarket.matching.models import Embedding, ListingKind
+from techmarket.matching.models import Embedding, ListingKind, MatchContact
 from techmarket.matching.records import AchievementRecord, DemandRecord, Indicator
 
 _WAN = 10000
@@ -105,4 +107,18 @@ def published_ids(kind: str, ids: Iterable[int]) -> set[int]:
         model.objects.filter(pk__in=list(ids), status=ListingStatus.PUBLISHED).values_list(
             "pk", flat=True
         )
+    )
+
+
+def contacts_for_user(user: Any) -> QuerySet[MatchContact]:
+    """The contacts a user may see: their organisations' (either side), the ones they
+    started; bureau staff see all."""
+    qs = MatchContact.objects.select_related(
+        "demand__owner", "achievement__owner", "broker", "contact_request"
+    )
+    if accounts_access.is_bureau_staff(user):
+        return qs
+    org_ids = [o.pk for o in accounts_access.organisations_of(user)]
+    return qs.filter(
+        Q(demand__owner_id__in=org_ids) | Q(achievement__owner_id__in=org_ids) | Q(broker=user)
     )

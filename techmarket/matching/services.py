@@ -256,6 +256,11 @@ def _vectors_for(
     return mat, toks, latents
 
 
+def index_fingerprint() -> tuple[Any, ...]:
+    """Changes whenever the published listings or the stored vectors change (cache keys)."""
+    return _fingerprint(_embedder_name())
+
+
 def current_index() -> _Built:
     """The derived indexes for the database's current published state (rebuilt on change)."""
     global _built
@@ -306,9 +311,10 @@ class MatchResult:
 
 
 def _query_vectors(
-    built: _Built, demand: DemandRecord
+    built: _Built, demand: DemandRecord, *, embed_missing: bool = True
 ) -> tuple[np.ndarray | None, np.ndarray | None, sparse.Sparse | None]:
-    """The demand's sentence vector, token vectors and latent terms (stored or computed now)."""
+    """The demand's sentence vector, token vectors and latent terms (stored or computed now;
+    not computed when ``embed_missing`` is false)."""
     if built.achievements.vectors is None:
         return None, None, None
     pos = built.demand_positions.get(demand.id)
@@ -320,6 +326,8 @@ def _query_vectors(
             None if tokens is None else tokens.astype(np.float32),
             latent,
         )
+    if not embed_missing:
+        return None, None, None
     embedder = get_embedder()
     vecs, toks = embedder.embed_with_tokens([demand.query_text()], is_query=True)
     tok = toks[0] if toks else None
@@ -328,12 +336,18 @@ def _query_vectors(
     return vecs[0], tok, latent
 
 
-def match_demand(*, demand: Demand, top_n: int | None = None) -> list[MatchResult]:
-    """Ranked, explained achievements for a demand; only currently published ones."""
+def match_demand(
+    *, demand: Demand, top_n: int | None = None, embed_missing: bool = True
+) -> list[MatchResult]:
+    """Ranked, explained achievements for a demand; only currently published ones.
+
+    Without a stored vector for the demand, its vector is computed here, unless
+    ``embed_missing`` is false (pages: they never load the model; lexical until the
+    background task has embedded the demand)."""
     top_n = top_n or settings.MATCHING_TOP_N
     built = current_index()
     record = selectors.demand_record(demand)
-    qvec, qtok, qsparse = _query_vectors(built, record)
+    qvec, qtok, qsparse = _query_vectors(built, record, embed_missing=embed_missing)
     weights = RankWeights(candidates=settings.MATCHING_CANDIDATES)
     matches = rank_achievements(
         built.achievements,

@@ -10,4 +10,11 @@ urlpatterns = [
         views.feedback,
         name="feedback",
     ),
+    path(
+        "workspace/<int:demand_id>/<int:achievement_id>/contact/",
+        views.contact_start,
+        name="contact_start",
+    ),
+    path("contacts/", views.contact_list, name="contacts"),
+    path("sections/<str:kind>/<int:pk>/", views.listing_section, name="listing_section"),
 ]
