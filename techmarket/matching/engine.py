@@ -346,6 +346,12 @@ def _province(region: str) -> str:
     return region[:2]
 
 
+def _months(months: float) -> str:
+    """6.0667 → "约6个月": deadlines are computed in days, people read whole months."""
+    whole = max(1, round(months))
+    return f"{whole}个月" if abs(months - whole) < 0.05 else f"约{whole}个月"
+
+
 def structured_adjustment(
     demand: DemandRecord, rec: AchievementRecord, needs: list[Indicator]
 ) -> tuple[float, list[str], list[str], list[str]]:
@@ -385,11 +391,13 @@ def structured_adjustment(
         if demand.deadline_months is not None and demand.deadline_months <= 12:
             if level >= 2:
                 adj += 0.05
-                reasons.append(f"成熟度{rec.maturity}，能满足{demand.deadline_months:g}个月的期限")
+                reasons.append(
+                    f"成熟度{rec.maturity}，能满足{_months(demand.deadline_months)}的期限"
+                )
             elif level == 0:
                 adj -= 0.05
                 reasons.append(
-                    f"成熟度仅为{rec.maturity}，{demand.deadline_months:g}个月内落地有风险"
+                    f"成熟度仅为{rec.maturity}，{_months(demand.deadline_months)}内落地有风险"
                 )
     if demand.region and rec.region and _province(demand.region) == _province(rec.region):
         adj += 0.05

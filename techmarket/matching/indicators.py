@@ -75,6 +75,22 @@ def extract(text: str) -> list[Indicator]:
     return out
 
 
+# Ratios say nothing about *what* they measure: 损失 30 % and 保留率 96 % share a unit but
+# not a quantity. They are compared only when their names share a word (two characters).
+RATIO_UNITS = frozenset({"%", "倍", "ppm"})
+
+
+def _same_quantity(need: Indicator, has: Indicator) -> bool:
+    if need.unit != has.unit:
+        return False
+    if need.unit not in RATIO_UNITS:
+        return True
+    a, b = need.name, has.name
+    if not a or not b:
+        return False
+    return a == b or any(a[i : i + 2] in b for i in range(len(a) - 1))
+
+
 def _value_range(ind: Indicator) -> tuple[float, float]:
     if ind.comparator == "range" and ind.value_max is not None:
         return ind.value, ind.value_max
@@ -85,12 +101,13 @@ def compare(needs: list[Indicator], has: list[Indicator]) -> list[tuple[Indicato
     """For each demand requirement with a comparator, whether the achievement meets it.
 
     Returns (requirement, met, achievement value) for requirements the achievement states a
-    value for in the same unit; the best stated value counts."""
+    value for in the same unit (ratios: also the same quantity); the best stated value
+    counts."""
     results: list[tuple[Indicator, bool, float]] = []
     for need in needs:
         if need.comparator not in ("ge", "gt", "le", "lt"):
             continue
-        values = [v for h in has if h.unit == need.unit for v in _value_range(h)]
+        values = [v for h in has if _same_quantity(need, h) for v in _value_range(h)]
         if not values:
             continue
         if need.comparator in ("ge", "gt"):

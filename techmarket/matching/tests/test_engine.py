@@ -78,3 +78,14 @@ def test_snippets_mark_matched_terms_and_escape_html():
     snippet = highlight("<b>改性</b>氟橡胶密封圈，可在250℃下工作", ["密封圈"])
     assert "<mark>密封圈</mark>" in snippet
     assert "&lt;b&gt;" in snippet
+
+
+def test_deadlines_in_reasons_read_as_whole_months():
+    from techmarket.matching.engine import structured_adjustment
+
+    rec = AchievementRecord("A1", "中试线", "已完成中试", maturity="中试")
+    demand = DemandRecord("D1", "需求", "半年内上线", deadline_months=182 / 30)
+    _adj, reasons, _met, _failed = structured_adjustment(demand, rec, [])
+    assert "成熟度中试，能满足约6个月的期限" in reasons
+    demand.deadline_months = 3.0
+    assert "成熟度中试，能满足3个月的期限" in structured_adjustment(demand, rec, [])[1]

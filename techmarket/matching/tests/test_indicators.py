@@ -20,3 +20,12 @@ def test_upper_bounds_use_the_lowest_stated_value():
     need = [Indicator("温度", "le", 50.0, "℃")]
     assert compare(need, extract("操作温度40-45℃"))[0][1] is True
     assert describe(need[0]) == "温度≤50℃"
+
+
+def test_ratios_are_compared_only_between_the_same_quantity():
+    needs = extract("提取液浓缩时成分损失30%以上，希望保留率95%以上")
+    has = extract("低温膜浓缩，指标成分保留率96%")
+    compared = compare(needs, has)
+    # the loss the enterprise describes is not compared with the achievement's retention
+    assert [(n.name, met, value) for n, met, value in compared] == [("率", True, 96.0)]
+    assert compare(extract("耐温不低于200℃"), extract("工作温度250℃"))[0][1]
