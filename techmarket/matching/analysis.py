@@ -201,8 +201,12 @@ def _needs_conversion(text: str) -> bool:
     return any(key in text for pair in pairs for key in longer[pair])
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
-    """Full width → half width, traditional → simplified, lower case, unified units."""
+    """Full width → half width, traditional → simplified, lower case, unified units.
+
+    Cached: ranking one demand normalises the same query and candidate texts several times
+    (segmentation, concepts, indicators, explanations)."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text)
@@ -248,10 +252,8 @@ def _load_dictionary() -> bool:
 
 def concepts(text: str) -> list[str]:
     """The canonical industry concepts (abbreviation groups) a text mentions."""
-    pattern, canonical = _synonyms()
     found: list[str] = []
-    for m in pattern.finditer(normalise(text)):
-        c = canonical[m.group(0)]
+    for c in _synonym_hits(normalise(text)):
         if c not in found:
             found.append(c)
     return found

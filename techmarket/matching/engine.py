@@ -34,6 +34,8 @@ from techmarket.matching.vectorstore import SignBits
 
 K1 = 1.2
 B = 0.75
+# token idf (late interaction's query weights) is estimated on at most this many passages
+TOKEN_IDF_SAMPLE = 20_000
 
 
 class _PostingsBuilder:
@@ -204,7 +206,8 @@ class CorpusIndex:
     records: list[AchievementRecord]
     lexical: LexicalIndex
     vectors: np.ndarray | None = None  # (N, dim) float32, rows aligned with records
-    tokens: list[np.ndarray | None] | None = None  # per-record token vectors (float16)
+    # per-record token vectors (float16): a list, or a store loading them lazily (services)
+    tokens: Any = None
     positions: dict[str, int] = dc_field(default_factory=dict)
     token_idf: Any = None  # e5runtime.TokenIdf when token vectors are present
     # from this many vectors on, dense candidates come from a binary-quantised first pass
@@ -266,16 +269,24 @@ class CorpusIndex:
         cls,
         records: list[AchievementRecord],
         vectors: np.ndarray | None = None,
-        tokens: list[np.ndarray | None] | None = None,
+        tokens: Any = None,
         *,
         workers: int = 1,
+        quantise_from: int = 100_000,
+        rerank: int = 4000,
     ) -> CorpusIndex:
         lexical = LexicalIndex.from_texts([r.index_text() for r in records], workers=workers)
         token_idf = None
-        if tokens and any(t is not None for t in tokens):
+        # a lazily loaded token store says whether it has any; a list is looked through
+        present = getattr(tokens, "has_any", None)
+        if present is None:
+            present = bool(tokens) and any(t is not None for t in tokens or ())
+        if present:
             from techmarket.matching.e5runtime import TokenIdf
 
-            token_idf = TokenIdf([r.passage_text() for r in records])
+            # document frequencies from an even sample of at most TOKEN_IDF_SAMPLE passages
+            step = max(1, -(-len(records) // TOKEN_IDF_SAMPLE))
+            token_idf = TokenIdf([r.passage_text() for r in records[::step]])
         return cls(
             records=records,
             lexical=lexical,
@@ -283,6 +294,8 @@ class CorpusIndex:
             tokens=tokens,
             positions={r.id: i for i, r in enumerate(records)},
             token_idf=token_idf,
+            quantise_from=quantise_from,
+            rerank=rerank,
         )
 
 
@@ -420,7 +433,7 @@ def rank_achievements(
     if vectors is not None and query_vector is not None:
         index.fill_dense(dense, cand, query_vector)
     if query_tokens is not None and hasattr(index.tokens, "prefetch"):
-        index.tokens.prefetch(cand)  # type: ignore[union-attr]
+        index.tokens.prefetch(cand)
 
     signals: dict[str, np.ndarray] = {"bm25": bm25[cand]}
     fused = np.zeros(len(cand), dtype=np.float32)

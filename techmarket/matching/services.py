@@ -193,29 +193,76 @@ def _fingerprint(name: str) -> tuple[Any, ...]:
 
 
 def _vectors_for(
-    kind: str, ids: list[str], name: str
+    kind: str, ids: list[str], name: str, *, with_tokens: bool = True
 ) -> tuple[np.ndarray | None, list[np.ndarray | None]]:
-    wanted = {int(i) for i in ids}
-    rows = {
-        listing_id: unpack(bytes(vector), bytes(tokens))
-        for listing_id, vector, tokens in selectors.stored_embeddings(kind, name)
-        .values_list("listing_id", "vector", "tokens")
-        .iterator(chunk_size=2000)
-        if listing_id in wanted
-    }
-    if not rows or not ids:
+    """Stored vectors in the order of `ids` (zeros where none), streamed into one matrix.
+
+    From `MATCHING_QUANTISE_FROM` rows on the matrix is float16 (half the memory; the
+    quantised first pass and the re-ranking need no more). Token vectors are read only
+    `with_tokens`."""
+    row_of = {int(i): k for k, i in enumerate(ids)}
+    dtype = np.float16 if len(ids) >= settings.MATCHING_QUANTISE_FROM else np.float32
+    fields = ("listing_id", "vector", "tokens") if with_tokens else ("listing_id", "vector")
+    mat: np.ndarray | None = None
+    toks: list[np.ndarray | None] = [None] * len(ids) if with_tokens else []
+    for row in (
+        selectors.stored_embeddings(kind, name).values_list(*fields).iterator(chunk_size=2000)
+    ):
+        k = row_of.get(row[0])
+        if k is None:
+            continue
+        vec, tok = unpack(bytes(row[1]), bytes(row[2]) if with_tokens else b"")
+        if mat is None:
+            mat = np.zeros((len(ids), vec.shape[0]), dtype=dtype)
+        mat[k] = vec
+        if with_tokens:
+            toks[k] = tok
+    if mat is None:
         return None, []
-    dim = next(iter(rows.values()))[0].shape[0]
-    mat = np.zeros((len(ids), dim), dtype=np.float32)
-    toks: list[np.ndarray | None] = []
-    for i, listing_id in enumerate(ids):
-        got = rows.get(int(listing_id))
-        if got is not None:
-            mat[i] = got[0]
-            toks.append(got[1])
-        else:
-            toks.append(None)
     return mat, toks
+
+
+class StoredTokenVectors:
+    """Token vectors read from the database for the rows a demand's ranking needs.
+
+    Above `MATCHING_TOKEN_VECTORS_IN_MEMORY` listings, token vectors (~130 KB each) do not
+    stay in memory: `rank_achievements` calls `prefetch(rows)` with its candidates, which
+    reads theirs in one query; indexing returns them (None where a row has none). At most
+    `keep` rows stay cached between calls."""
+
+    def __init__(self, kind: str, ids: list[str], name: str, *, keep: int = 2000):
+        self.kind, self.ids, self.name, self.keep = kind, ids, name, keep
+        self.has_any = (
+            Embedding.objects.filter(kind=kind, model_name=name).exclude(tokens=b"").exists()
+        )
+        self._cache: dict[int, np.ndarray | None] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def prefetch(self, rows: Any) -> None:
+        wanted = [int(r) for r in rows if int(r) not in self._cache]
+        if not wanted:
+            return
+        by_id = {int(self.ids[r]): r for r in wanted}
+        got: dict[int, np.ndarray | None] = dict.fromkeys(wanted)
+        for listing_id, vector, tokens in (
+            selectors.stored_embeddings(self.kind, self.name)
+            .filter(listing_id__in=list(by_id))
+            .values_list("listing_id", "vector", "tokens")
+        ):
+            got[by_id[listing_id]] = unpack(bytes(vector), bytes(tokens))[1]
+        with self._lock:
+            if len(self._cache) + len(got) > self.keep:
+                self._cache = {}
+            self._cache.update(got)
+
+    def __getitem__(self, row: int) -> np.ndarray | None:
+        row = int(row)
+        if row not in self._cache:
+            self.prefetch([row])
+        return self._cache.get(row)
 
 
 def current_index() -> _Built:
@@ -226,16 +273,40 @@ def current_index() -> _Built:
     with _lock:
         if _built is not None and _built.key == key:
             return _built
+        _built = None  # let the old index go before the new one is built
+        in_memory = settings.MATCHING_TOKEN_VECTORS_IN_MEMORY
         records = selectors.achievement_records()
-        vectors, tokens = _vectors_for(ListingKind.ACHIEVEMENT, [r.id for r in records], name)
+        ids = [r.id for r in records]
+        vectors, tokens = _vectors_for(
+            ListingKind.ACHIEVEMENT, ids, name, with_tokens=len(ids) <= in_memory
+        )
+        if vectors is not None and len(ids) > in_memory:
+            tokens = StoredTokenVectors(ListingKind.ACHIEVEMENT, ids, name)  # type: ignore[assignment]
         demands = selectors.demand_records()
-        dvec, dtok = _vectors_for(ListingKind.DEMAND, [d.id for d in demands], name)
+        dids = [d.id for d in demands]
+        dvec, dtok = _vectors_for(
+            ListingKind.DEMAND, dids, name, with_tokens=len(dids) <= in_memory
+        )
+        if dvec is not None and len(dids) > in_memory:
+            dtok = StoredTokenVectors(ListingKind.DEMAND, dids, name)  # type: ignore[assignment]
+        workers = settings.MATCHING_INDEX_WORKERS
+        achievements = CorpusIndex.build(
+            records,
+            vectors,
+            tokens or None,
+            workers=workers,
+            quantise_from=settings.MATCHING_QUANTISE_FROM,
+            rerank=settings.MATCHING_RERANK,
+        )
+        if achievements.quantised:
+            achievements.sign_bits()
         _built = _Built(
             key=key,
-            achievements=CorpusIndex.build(records, vectors, tokens or None),
+            achievements=achievements,
             demands=demands,
-            demand_lexical=LexicalIndex(
-                [analyse(f"{d.title} {d.title} {d.description} {d.industry}") for d in demands]
+            demand_lexical=LexicalIndex.from_texts(
+                [f"{d.title} {d.title} {d.description} {d.industry}" for d in demands],
+                workers=workers,
             ),
             demand_vectors=dvec,
             demand_tokens=dtok,

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from django.db import transaction
 
@@ -138,3 +139,51 @@ def test_publishing_through_the_listings_service_embeds_the_record(
     # (run at once by the tests' immediate task backend)
     assert Embedding.objects.count() == 1
     assert [h.listing.pk for h in services.search(q="氟橡胶密封圈").hits] == [seal.pk]
+
+
+def _store_vectors(listing, kind, rng, n_tokens):
+    from techmarket.matching.vectorstore import pack
+
+    vec = rng.standard_normal(384).astype(np.float32)
+    vec /= np.linalg.norm(vec)
+    tokens = rng.standard_normal((n_tokens, 384)).astype(np.float32)
+    tokens /= np.linalg.norm(tokens, axis=1, keepdims=True)
+    vbytes, tbytes = pack(vec, tokens)
+    Embedding.objects.create(
+        kind=kind,
+        listing_id=listing.pk,
+        model_name=services._embedder_name(),
+        text_hash="x",
+        dim=384,
+        vector=vbytes,
+        tokens=tbytes,
+    )
+
+
+def test_token_vectors_read_from_the_database_rank_like_those_kept_in_memory(
+    university, enterprise, settings
+):
+    from techmarket.listings.models import Achievement
+    from techmarket.matching.models import ListingKind
+
+    rng = np.random.default_rng(3)
+    _seals(university)
+    for i in range(8):
+        a = factories.achievement(university, f"密封材料{i}号", f"第{i}种阀门密封圈材料。")
+        _store_vectors(a, ListingKind.ACHIEVEMENT, rng, 6 + i)
+    for other in Achievement.objects.exclude(pk__in=Embedding.objects.values("listing_id")):
+        _store_vectors(other, ListingKind.ACHIEVEMENT, rng, 5)
+    need = factories.demand(enterprise, "阀门密封圈老化", "阀门密封圈需耐高温，半年就老化。")
+    _store_vectors(need, ListingKind.DEMAND, rng, 7)
+
+    in_memory = [(r.listing.pk, round(r.score, 5)) for r in services.match_demand(demand=need)]
+    assert isinstance(services.current_index().achievements.tokens, list)
+
+    settings.MATCHING_TOKEN_VECTORS_IN_MEMORY = 0
+    services.invalidate_index()
+    lazy = [(r.listing.pk, round(r.score, 5)) for r in services.match_demand(demand=need)]
+    tokens = services.current_index().achievements.tokens
+    assert isinstance(tokens, services.StoredTokenVectors)
+    assert len(in_memory) == 10
+    assert lazy == in_memory
+    assert tokens[0].shape[1] == 384
