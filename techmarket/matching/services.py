@@ -226,9 +226,12 @@ class StoredTokenVectors:
     """Token vectors read from the database for the rows a demand's ranking needs.
 
     Above `MATCHING_TOKEN_VECTORS_IN_MEMORY` listings, token vectors (~130 KB each) do not
-    stay in memory: `rank_achievements` calls `prefetch(rows)` with its candidates, which
-    reads theirs in one query; indexing returns them (None where a row has none). At most
-    `keep` rows stay cached between calls."""
+    stay in memory. By default late interaction is then off (the ranker uses the dense
+    cosine in its place); with `MATCHING_TOKEN_VECTORS_FROM_DB` this store serves them:
+    `rank_achievements` calls `prefetch(rows)` with its candidates, which reads theirs in
+    one query (~75 MiB for 600 candidates: 0.6 s on SQLite, 2.4 s on PostgreSQL measured
+    under load, see docs/benchmarks.md); indexing returns them (None where a row has none).
+    At most `keep` rows stay cached between calls."""
 
     def __init__(self, kind: str, ids: list[str], name: str, *, keep: int = 2000):
         self.kind, self.ids, self.name, self.keep = kind, ids, name, keep
@@ -280,14 +283,15 @@ def current_index() -> _Built:
         vectors, tokens = _vectors_for(
             ListingKind.ACHIEVEMENT, ids, name, with_tokens=len(ids) <= in_memory
         )
-        if vectors is not None and len(ids) > in_memory:
+        lazy = settings.MATCHING_TOKEN_VECTORS_FROM_DB
+        if vectors is not None and len(ids) > in_memory and lazy:
             tokens = StoredTokenVectors(ListingKind.ACHIEVEMENT, ids, name)  # type: ignore[assignment]
         demands = selectors.demand_records()
         dids = [d.id for d in demands]
         dvec, dtok = _vectors_for(
             ListingKind.DEMAND, dids, name, with_tokens=len(dids) <= in_memory
         )
-        if dvec is not None and len(dids) > in_memory:
+        if dvec is not None and len(dids) > in_memory and lazy:
             dtok = StoredTokenVectors(ListingKind.DEMAND, dids, name)  # type: ignore[assignment]
         workers = settings.MATCHING_INDEX_WORKERS
         achievements = CorpusIndex.build(

@@ -179,7 +179,15 @@ def test_token_vectors_read_from_the_database_rank_like_those_kept_in_memory(
     in_memory = [(r.listing.pk, round(r.score, 5)) for r in services.match_demand(demand=need)]
     assert isinstance(services.current_index().achievements.tokens, list)
 
+    # above the in-memory limit, late interaction is off by default: the dense cosine
+    # stands in for it, so the scores change
     settings.MATCHING_TOKEN_VECTORS_IN_MEMORY = 0
+    services.invalidate_index()
+    dense_only = [(r.listing.pk, round(r.score, 5)) for r in services.match_demand(demand=need)]
+    assert services.current_index().achievements.tokens is None
+    assert dense_only != in_memory
+
+    settings.MATCHING_TOKEN_VECTORS_FROM_DB = True
     services.invalidate_index()
     lazy = [(r.listing.pk, round(r.score, 5)) for r in services.match_demand(demand=need)]
     tokens = services.current_index().achievements.tokens
