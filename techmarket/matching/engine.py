@@ -116,7 +116,15 @@ class LexicalIndex:
         builder = _PostingsBuilder()
         for toks in docs_tokens:
             builder.add(toks)
-        self._finish(builder.vocab, *builder.partial()[1:])
+        builder._flush()
+        lengths = builder.lengths
+        self._finish(
+            builder.vocab,
+            builder.terms,
+            builder.docs,
+            builder.tfs,
+            np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int32),
+        )
 
     @classmethod
     def from_texts(cls, texts: Sequence[str], *, workers: int = 1) -> LexicalIndex:
@@ -147,37 +155,52 @@ class LexicalIndex:
                 lengths.append(lens)
                 offset += len(lens)
         self = cls.__new__(cls)
-        self._finish(
-            vocab,
-            np.concatenate(terms),
-            np.concatenate(docs),
-            np.concatenate(tfs),
-            np.concatenate(lengths),
-        )
+        self._finish(vocab, terms, docs, tfs, np.concatenate(lengths))
         return self
 
     def _finish(
         self,
         vocab: dict[str, int],
-        term: np.ndarray,
-        doc: np.ndarray,
-        tf_counts: np.ndarray,
+        terms: list[np.ndarray],
+        docs: list[np.ndarray],
+        tfs: list[np.ndarray],
         doc_lengths: np.ndarray,
     ) -> None:
+        """Term-major postings from chunks in document order, by a counting sort.
+
+        Each chunk's postings go straight to their final slots (a term's postings stay in
+        document order), so the build never holds a global argsort of all postings: peak
+        memory is the chunks plus the final arrays."""
         self.n_docs = len(doc_lengths)
         self.vocab = vocab
+        n_terms = len(vocab)
         lengths = doc_lengths.astype(np.float32)
         avgdl = float(lengths.mean()) if self.n_docs else 1.0
-        # postings of a term in document order: the chunks are in document order already
-        order = np.argsort(term, kind="stable")
-        term, doc = term[order], doc[order].astype(np.int32)
-        tf = tf_counts[order].astype(np.float32)
-        del order
-        self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(term, minlength=len(vocab)), out=self.indptr[1:])
-        self.doc = doc
-        norm = K1 * (1 - B + B * lengths[doc] / max(avgdl, 1e-6))
-        self.weight = (tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+        counts = np.zeros(n_terms, dtype=np.int64)
+        for term in terms:
+            counts += np.bincount(term, minlength=n_terms)
+        self.indptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.indptr[1:])
+        total = int(self.indptr[-1])
+        self.doc = np.empty(total, dtype=np.int32)
+        tf = np.empty(total, dtype=np.float32)
+        cursor = self.indptr[:-1].copy()
+        for k in range(len(terms)):
+            term, doc, count = terms[k], docs[k], tfs[k]
+            terms[k] = docs[k] = tfs[k] = np.zeros(0, dtype=np.int32)  # free as we go
+            order = np.argsort(term, kind="stable")
+            term = term[order]
+            uniq, first, n = np.unique(term, return_index=True, return_counts=True)
+            slot = cursor[term] + (np.arange(len(term)) - np.repeat(first, n))
+            self.doc[slot] = doc[order]
+            tf[slot] = count[order]
+            cursor[uniq] += n
+        self.weight = np.empty(total, dtype=np.float32)
+        step = 1 << 22
+        for a in range(0, total, step):
+            d, t = self.doc[a : a + step], tf[a : a + step]
+            norm = K1 * (1 - B + B * lengths[d] / max(avgdl, 1e-6))
+            self.weight[a : a + step] = (t * (K1 + 1) / (t + norm)).astype(np.float32)
         df = np.diff(self.indptr).astype(np.float64)
         self.idf = np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
 
