@@ -481,13 +481,16 @@ def search(
         live_qs = live_qs.filter(field=field)
     live = {o.pk: o for o in live_qs}
     hits: list[SearchHit] = []
+    total = 0
     for i in hit_idx:
         obj = live.get(int(ids[i]))
         if obj is None:
             continue
-        body = obj.description if isinstance(obj, Demand) else obj.abstract
-        hits.append(SearchHit(kind, obj, float(scores[i]), highlight(body, terms)))
-    return SearchResult(hits[:limit], len(hits), facets)
+        total += 1
+        if len(hits) < limit:  # snippets only for the hits shown
+            body = obj.description if isinstance(obj, Demand) else obj.abstract
+            hits.append(SearchHit(kind, obj, float(scores[i]), highlight(body, terms)))
+    return SearchResult(hits, total, facets)
 
 
 @transaction.atomic
