@@ -230,8 +230,8 @@ MATCHING_CANDIDATES = env_int("MATCHING_CANDIDATES", 300)
 MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
 MATCHING_VECTOR_CACHE = env_str("MATCHING_VECTOR_CACHE", "")
 # scale: analysis processes for index builds; from how many vectors dense candidates come
-# from a binary-quantised first pass (re-ranked exactly over MATCHING_RERANK rows), and
-# kept as float16; up to how many listings token vectors (late interaction) stay in memory
+# from a binary-quantised first pass (re-ranked exactly over MATCHING_RERANK rows); up to
+# how many listings token vectors (late interaction) stay in memory
 # (above: late interaction off, or with MATCHING_TOKEN_VECTORS_FROM_DB read from the
 # database for each demand's candidates, ~75 MiB and 0.6–2.4 s per ranking)
 MATCHING_INDEX_WORKERS = env_int("MATCHING_INDEX_WORKERS", 2)

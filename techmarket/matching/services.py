@@ -195,13 +195,14 @@ def _fingerprint(name: str) -> tuple[Any, ...]:
 def _vectors_for(
     kind: str, ids: list[str], name: str, *, with_tokens: bool = True
 ) -> tuple[np.ndarray | None, list[np.ndarray | None]]:
-    """Stored vectors in the order of `ids` (zeros where none), streamed into one matrix.
+    """Stored vectors in the order of `ids` (zeros where none), streamed into one float32
+    matrix (no per-row arrays held on the way). Token vectors are read only `with_tokens`.
 
-    From `MATCHING_QUANTISE_FROM` rows on the matrix is float16 (half the memory; the
-    quantised first pass and the re-ranking need no more). Token vectors are read only
-    `with_tokens`."""
+    float32, not float16: at 10^6 rows float16 halves the matrix (1.43 → 0.72 GiB) but
+    numpy has no BLAS for it, and matching a demand took 433 ms instead of 158 ms (p50,
+    docs/benchmarks.md)."""
     row_of = {int(i): k for k, i in enumerate(ids)}
-    dtype = np.float16 if len(ids) >= settings.MATCHING_QUANTISE_FROM else np.float32
+    dtype = np.float32
     fields = ("listing_id", "vector", "tokens") if with_tokens else ("listing_id", "vector")
     mat: np.ndarray | None = None
     toks: list[np.ndarray | None] = [None] * len(ids) if with_tokens else []
