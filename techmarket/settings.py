@@ -233,6 +233,16 @@ MATCHING_VECTOR_CACHE = env_str("MATCHING_VECTOR_CACHE", "")
 # (it is also dropped as soon as the listing or the index changes).
 MATCHING_PAGE_TOP_N = env_int("MATCHING_PAGE_TOP_N", 8)
 MATCHING_PAGE_CACHE_SECONDS = env_int("MATCHING_PAGE_CACHE_SECONDS", 600)
+# scale: analysis processes for index builds; from how many vectors dense candidates come
+# from a binary-quantised first pass (re-ranked exactly over MATCHING_RERANK rows); up to
+# how many listings token vectors (late interaction) stay in memory
+# (above: late interaction off, or with MATCHING_TOKEN_VECTORS_FROM_DB read from the
+# database for each demand's candidates, ~75 MiB and 0.6–2.4 s per ranking)
+MATCHING_INDEX_WORKERS = env_int("MATCHING_INDEX_WORKERS", 2)
+MATCHING_QUANTISE_FROM = env_int("MATCHING_QUANTISE_FROM", 100_000)
+MATCHING_RERANK = env_int("MATCHING_RERANK", 4000)
+MATCHING_TOKEN_VECTORS_IN_MEMORY = env_int("MATCHING_TOKEN_VECTORS_IN_MEMORY", 20_000)
+MATCHING_TOKEN_VECTORS_FROM_DB = env_bool("MATCHING_TOKEN_VECTORS_FROM_DB", False)
 
 # --- experts and challenges (专家库 / 揭榜挂帅) ---
 # RULES.md §4: the process is [C]; reviewers per application, trimming, conflict look-back,

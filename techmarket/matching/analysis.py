@@ -172,20 +172,45 @@ _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
-def _convertible_chars() -> frozenset[str]:
-    # zhconv scans a string in Python; most text is already simplified, so only texts that
-    # contain a character starting some conversion entry are handed to it
+def _conversion_triggers() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """zhconv's changing entries: one-character keys, and longer keys by first two characters.
+
+    zhconv scans a string in Python (~0.2 ms per record). Its output differs from its input
+    only where a dictionary key whose value differs occurs in the text; a text containing
+    no such key is returned unchanged, so it is not handed to zhconv at all. Most
+    simplified text contains none."""
     from zhconv import zhconv as zh
 
-    return frozenset(k[0] for k in zh.getdict("zh-cn") if k)
+    singles: set[str] = set()
+    longer: dict[str, list[str]] = {}
+    for key, value in zh.getdict("zh-cn").items():
+        if not key or key == value:
+            continue
+        if len(key) == 1:
+            singles.add(key)
+        else:
+            longer.setdefault(key[:2], []).append(key)
+    return frozenset(singles), {k: tuple(v) for k, v in longer.items()}
 
 
+def _needs_conversion(text: str) -> bool:
+    singles, longer = _conversion_triggers()
+    if not singles.isdisjoint(text):
+        return True
+    pairs = longer.keys() & set(map(str.__add__, text, text[1:]))
+    return any(key in text for pair in pairs for key in longer[pair])
+
+
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
-    """Full width → half width, traditional → simplified, lower case, unified units."""
+    """Full width → half width, traditional → simplified, lower case, unified units.
+
+    Cached: ranking one demand normalises the same query and candidate texts several times
+    (segmentation, concepts, indicators, explanations)."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text)
-    if not _convertible_chars().isdisjoint(text):
+    if _needs_conversion(text):
         text = zhconv.convert(text, "zh-cn")
     text = text.lower()
     for old, new in _UNIT_REPLACEMENTS:
@@ -227,29 +252,83 @@ def _load_dictionary() -> bool:
 
 def concepts(text: str) -> list[str]:
     """The canonical industry concepts (abbreviation groups) a text mentions."""
-    pattern, canonical = _synonyms()
     found: list[str] = []
-    for m in pattern.finditer(normalise(text)):
-        c = canonical[m.group(0)]
+    for c in _synonym_hits(normalise(text)):
         if c not in found:
             found.append(c)
     return found
+
+
+@lru_cache(maxsize=1)
+def _synonym_variants() -> tuple[frozenset[str], dict[str, tuple[tuple[int, str], ...]]]:
+    """The variants in the full pattern's order, grouped by first character."""
+    _pattern, canonical = _synonyms()
+    by_first: dict[str, list[tuple[int, str]]] = {}
+    for order, variant in enumerate(sorted(canonical, key=len, reverse=True)):
+        by_first.setdefault(variant[0], []).append((order, variant))
+    return frozenset(by_first), {k: tuple(v) for k, v in by_first.items()}
+
+
+@lru_cache(maxsize=4096)
+def _synonym_subpattern(variants: tuple[str, ...]) -> re.Pattern[str]:
+    parts = []
+    for variant in variants:
+        escaped = re.escape(variant)
+        if variant.isascii():
+            parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
+        else:
+            parts.append(escaped)
+    return re.compile("|".join(parts))
+
+
+def _synonym_hits(norm: str) -> list[str]:
+    """Canonical tokens of the synonym variants in `norm`, in text order.
+
+    The same matches as `_synonyms()`'s full pattern (longest variant first at each
+    position), but the alternation is built only from the variants that occur in the text
+    at all: a plain substring test per variant is far cheaper than trying ~150
+    alternatives at every position of every record."""
+    firsts, by_first = _synonym_variants()
+    present = tuple(
+        v
+        for _o, v in sorted(
+            ov for c in firsts.intersection(norm) for ov in by_first[c] if ov[1] in norm
+        )
+    )
+    if not present:
+        return []
+    _pattern, canonical = _synonyms()
+    return [canonical[m.group(0)] for m in _synonym_subpattern(present).finditer(norm)]
+
+
+# raw segment → index token (None: dropped); the vocabulary of a corpus is small next to its
+# length, so each distinct segment is stripped, stop-word-checked and folded once
+_TOKEN_CACHE: dict[str, str | None] = {}
+_TOKEN_CACHE_MAX = 500_000
+
+
+def _index_token(raw: str) -> str | None:
+    tok = raw.strip()
+    if not tok or tok in STOP_WORDS or _PUNCT_ONLY.match(tok):
+        out = None
+    else:
+        out = _synonyms()[1].get(tok, tok)
+    if len(_TOKEN_CACHE) < _TOKEN_CACHE_MAX:
+        _TOKEN_CACHE[raw] = out
+    return out
 
 
 def analyse(text: str) -> list[str]:
     """Index/query tokens of a text: normalised, segmented, synonyms folded in."""
     _load_dictionary()
     norm = normalise(text)
-    pattern, canonical = _synonyms()
-    extra = [canonical[m.group(0)] for m in pattern.finditer(norm)]
+    extra = _synonym_hits(norm)
+    cache = _TOKEN_CACHE
     tokens: list[str] = []
-    for tok in rjieba.cut_for_search(norm):
-        tok = tok.strip()
-        if not tok or tok in STOP_WORDS or _PUNCT_ONLY.match(tok):
-            continue
-        if tok in canonical:
-            tok = canonical[tok]
-        tokens.append(tok)
+    for raw in rjieba.cut_for_search(norm):
+        tok = cache[raw] if raw in cache else _index_token(raw)
+        if tok is not None:
+            tokens.append(tok)
     for c in extra:
         if c not in tokens:
             tokens.append(c)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -31,40 +32,177 @@ from techmarket.matching import indicators as ind
 from techmarket.matching.analysis import analyse, concepts, normalise
 from techmarket.matching.records import AchievementRecord, DemandRecord, Indicator
 from techmarket.matching.sparse import scores as sparse_scores
+from techmarket.matching.vectorstore import SignBits
 
 K1 = 1.2
 B = 0.75
+# token idf (late interaction's query weights) is estimated on at most this many passages
+TOKEN_IDF_SAMPLE = 20_000
+
+
+class _PostingsBuilder:
+    """Collects (term, doc, tf) postings in numpy chunks, never as Python lists of ints.
+
+    Term ids are given in order of first occurrence, documents in the order added."""
+
+    CHUNK = 8192
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self._flat: list[int] = []
+        self._lengths: list[int] = []
+        self._chunk_start = 0
+        self.terms: list[np.ndarray] = []
+        self.docs: list[np.ndarray] = []
+        self.tfs: list[np.ndarray] = []
+        self.lengths: list[np.ndarray] = []
+
+    def add(self, tokens: list[str]) -> None:
+        vocab = self.vocab
+        setdefault = vocab.setdefault
+        self._flat.extend([setdefault(t, len(vocab)) for t in tokens])
+        self._lengths.append(len(tokens))
+        if len(self._lengths) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._lengths:
+            return
+        lengths = np.asarray(self._lengths, dtype=np.int64)
+        term = np.asarray(self._flat, dtype=np.int64)
+        doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        # one posting per distinct (doc, term), ordered by doc then term id
+        keys, tf = np.unique((doc << 32) | term, return_counts=True)
+        self.terms.append((keys & 0xFFFFFFFF).astype(np.int32))
+        self.docs.append(((keys >> 32) + self._chunk_start).astype(np.int32))
+        self.tfs.append(tf.astype(np.int32))
+        self.lengths.append(lengths.astype(np.int32))
+        self._chunk_start += len(lengths)
+        self._flat = []
+        self._lengths = []
+
+    def partial(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(vocabulary in id order, term, doc, tf, lengths): a picklable piece of an index."""
+        self._flush()
+
+        def cat(parts: list[np.ndarray]) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
+        return (
+            list(self.vocab),
+            cat(self.terms),
+            cat(self.docs),
+            cat(self.tfs),
+            cat(self.lengths),
+        )
+
+
+def _analyse_partial(
+    texts: list[str],
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Worker: analyse a contiguous slice of documents into a partial index."""
+    builder = _PostingsBuilder()
+    for text in texts:
+        builder.add(analyse(text))
+    return builder.partial()
 
 
 class LexicalIndex:
     """BM25 over analysed tokens as term-major postings in numpy arrays."""
 
-    def __init__(self, docs_tokens: list[list[str]]):
-        self.n_docs = len(docs_tokens)
+    # below this many documents per worker, starting processes costs more than it saves
+    PARALLEL_MIN_DOCS = 20_000
+    PARALLEL_CHUNK = 10_000
+
+    def __init__(self, docs_tokens: Iterable[list[str]] = ()):
+        builder = _PostingsBuilder()
+        for toks in docs_tokens:
+            builder.add(toks)
+        builder._flush()
+        lengths = builder.lengths
+        self._finish(
+            builder.vocab,
+            builder.terms,
+            builder.docs,
+            builder.tfs,
+            np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int32),
+        )
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str], *, workers: int = 1) -> LexicalIndex:
+        """Analyse and index texts, in `workers` processes when there are enough of them.
+
+        Identical to `LexicalIndex([analyse(t) for t in texts])`: the slices are merged in
+        order, so term ids (first occurrence) and postings come out the same."""
+        n = len(texts)
+        if workers <= 1 or n < cls.PARALLEL_MIN_DOCS * 2:
+            return cls(analyse(t) for t in texts)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        step = min(cls.PARALLEL_CHUNK, -(-n // workers))
+        slices = [list(texts[i : i + step]) for i in range(0, n, step)]
         vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        tfs: list[int] = []
-        lengths = np.zeros(self.n_docs, dtype=np.float32)
-        for d, toks in enumerate(docs_tokens):
-            lengths[d] = len(toks)
-            for tok, count in Counter(toks).items():
-                rows.append(vocab.setdefault(tok, len(vocab)))
-                cols.append(d)
-                tfs.append(count)
+        terms, docs, tfs, lengths = [], [], [], []
+        offset = 0
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for words, term, doc, tf, lens in pool.map(_analyse_partial, slices):
+                # local term ids → global ids, new terms numbered in their first occurrence
+                remap = np.fromiter(
+                    (vocab.setdefault(w, len(vocab)) for w in words), np.int32, count=len(words)
+                )
+                terms.append(remap[term] if len(term) else term)
+                docs.append(doc + offset)
+                tfs.append(tf)
+                lengths.append(lens)
+                offset += len(lens)
+        self = cls.__new__(cls)
+        self._finish(vocab, terms, docs, tfs, np.concatenate(lengths))
+        return self
+
+    def _finish(
+        self,
+        vocab: dict[str, int],
+        terms: list[np.ndarray],
+        docs: list[np.ndarray],
+        tfs: list[np.ndarray],
+        doc_lengths: np.ndarray,
+    ) -> None:
+        """Term-major postings from chunks in document order, by a counting sort.
+
+        Each chunk's postings go straight to their final slots (a term's postings stay in
+        document order), so the build never holds a global argsort of all postings: peak
+        memory is the chunks plus the final arrays."""
+        self.n_docs = len(doc_lengths)
         self.vocab = vocab
+        n_terms = len(vocab)
+        lengths = doc_lengths.astype(np.float32)
         avgdl = float(lengths.mean()) if self.n_docs else 1.0
-        term = np.asarray(rows, dtype=np.int64)
-        doc = np.asarray(cols, dtype=np.int32)
-        tf = np.asarray(tfs, dtype=np.float32)
-        order = np.argsort(term, kind="stable")
-        term, doc, tf = term[order], doc[order], tf[order]
-        self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.add.at(self.indptr, term + 1, 1)
-        self.indptr = np.cumsum(self.indptr)
-        self.doc = doc
-        norm = K1 * (1 - B + B * lengths[doc] / max(avgdl, 1e-6))
-        self.weight = (tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+        counts = np.zeros(n_terms, dtype=np.int64)
+        for term in terms:
+            counts += np.bincount(term, minlength=n_terms)
+        self.indptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.indptr[1:])
+        total = int(self.indptr[-1])
+        self.doc = np.empty(total, dtype=np.int32)
+        tf = np.empty(total, dtype=np.float32)
+        cursor = self.indptr[:-1].copy()
+        for k in range(len(terms)):
+            term, doc, count = terms[k], docs[k], tfs[k]
+            terms[k] = docs[k] = tfs[k] = np.zeros(0, dtype=np.int32)  # free as we go
+            order = np.argsort(term, kind="stable")
+            term = term[order]
+            uniq, first, n = np.unique(term, return_index=True, return_counts=True)
+            slot = cursor[term] + (np.arange(len(term)) - np.repeat(first, n))
+            self.doc[slot] = doc[order]
+            tf[slot] = count[order]
+            cursor[uniq] += n
+        self.weight = np.empty(total, dtype=np.float32)
+        step = 1 << 22
+        for a in range(0, total, step):
+            d, t = self.doc[a : a + step], tf[a : a + step]
+            norm = K1 * (1 - B + B * lengths[d] / max(avgdl, 1e-6))
+            self.weight[a : a + step] = (t * (K1 + 1) / (t + norm)).astype(np.float32)
         df = np.diff(self.indptr).astype(np.float64)
         self.idf = np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
 
@@ -93,25 +231,89 @@ class CorpusIndex:
     records: list[AchievementRecord]
     lexical: LexicalIndex
     vectors: np.ndarray | None = None  # (N, dim) float32, rows aligned with records
-    tokens: list[np.ndarray | None] | None = None  # per-record token vectors (float16)
+    # per-record token vectors (float16): a list, or a store loading them lazily (services)
+    tokens: Any = None
     positions: dict[str, int] = dc_field(default_factory=dict)
     token_idf: Any = None  # e5runtime.TokenIdf when token vectors are present
     sparse: list[Any] | None = None  # per-record latent terms (sparse.Sparse) or None
+    # from this many vectors on, dense candidates come from a binary-quantised first pass
+    # re-ranked with the float vectors; below it, from an exact scan
+    quantise_from: int = 100_000
+    rerank: int = 4000
+    _sign_bits: SignBits | None = dc_field(default=None, repr=False)
+
+    @property
+    def quantised(self) -> bool:
+        return self.vectors is not None and len(self.vectors) >= self.quantise_from
+
+    def sign_bits(self) -> SignBits:
+        if self._sign_bits is None:
+            self._sign_bits = SignBits(self._vectors())
+        return self._sign_bits
+
+    def _vectors(self) -> np.ndarray:
+        if self.vectors is None:
+            raise ValueError("this corpus index has no vectors")
+        return self.vectors
+
+    def allowed_mask(self, allowed_ids: set[str] | None) -> np.ndarray | None:
+        """Rows whose id is allowed (None: all), built from the allowed ids, not the corpus."""
+        if allowed_ids is None:
+            return None
+        mask = np.zeros(len(self.records), dtype=bool)
+        rows = [self.positions[i] for i in allowed_ids if i in self.positions]
+        mask[np.asarray(rows, dtype=np.int64)] = True
+        return mask
+
+    def dense_pool(
+        self, query_vector: np.ndarray, c: int, mask: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(top-c rows by dense cosine, cosines as an (N,) array, exact where it is used).
+
+        Exact scan below `quantise_from` rows; above, the quantised first pass, and the
+        cosine array holds the exact value only for rows the caller fills via
+        `fill_dense` (the candidates) and the pool."""
+        vectors = self._vectors()
+        n = len(vectors)
+        if not self.quantised:
+            dense = vectors @ query_vector
+            masked = dense if mask is None else np.where(mask, dense, -np.inf)
+            return np.argpartition(-masked, c - 1)[:c], dense
+        rows, scores = self.sign_bits().top(
+            vectors, query_vector, c, rerank=max(self.rerank, c), mask=mask
+        )
+        dense = np.zeros(n, dtype=np.float32)
+        dense[rows] = scores
+        return rows, dense
+
+    def fill_dense(self, dense: np.ndarray, rows: np.ndarray, query_vector: np.ndarray) -> None:
+        if self.quantised and self.vectors is not None:
+            dense[rows] = self.vectors[rows] @ query_vector
 
     @classmethod
     def build(
         cls,
         records: list[AchievementRecord],
         vectors: np.ndarray | None = None,
-        tokens: list[np.ndarray | None] | None = None,
+        tokens: Any = None,
         sparse: list[Any] | None = None,
+        *,
+        workers: int = 1,
+        quantise_from: int = 100_000,
+        rerank: int = 4000,
     ) -> CorpusIndex:
-        lexical = LexicalIndex([analyse(r.index_text()) for r in records])
+        lexical = LexicalIndex.from_texts([r.index_text() for r in records], workers=workers)
         token_idf = None
-        if tokens and any(t is not None for t in tokens):
+        # a lazily loaded token store says whether it has any; a list is looked through
+        present = getattr(tokens, "has_any", None)
+        if present is None:
+            present = bool(tokens) and any(t is not None for t in tokens or ())
+        if present:
             from techmarket.matching.e5runtime import TokenIdf
 
-            token_idf = TokenIdf([r.passage_text() for r in records])
+            # document frequencies from an even sample of at most TOKEN_IDF_SAMPLE passages
+            step = max(1, -(-len(records) // TOKEN_IDF_SAMPLE))
+            token_idf = TokenIdf([r.passage_text() for r in records[::step]])
         return cls(
             records=records,
             lexical=lexical,
@@ -120,6 +322,8 @@ class CorpusIndex:
             positions={r.id: i for i, r in enumerate(records)},
             token_idf=token_idf,
             sparse=sparse if sparse and any(x is not None for x in sparse) else None,
+            quantise_from=quantise_from,
+            rerank=rerank,
         )
 
 
@@ -245,23 +449,24 @@ def rank_achievements(
     bm25 = index.lexical.scores(q_tok)
     vectors = index.vectors if query_vector is not None else None
     has_vectors = vectors is not None
-    mask = np.ones(n, dtype=bool)
-    if allowed_ids is not None:
-        mask = np.fromiter((r.id in allowed_ids for r in index.records), dtype=bool, count=n)
-    if not mask.any():
+    mask = index.allowed_mask(allowed_ids)
+    if mask is not None and not mask.any():
         return []
 
     dense = np.zeros(n, dtype=np.float32)
-    if vectors is not None and query_vector is not None:
-        dense = vectors @ query_vector
-    c = min(w.candidates, int(mask.sum()))
-    masked_bm25 = np.where(mask, bm25, -np.inf)
+    c = min(w.candidates, n if mask is None else int(mask.sum()))
+    masked_bm25 = bm25 if mask is None else np.where(mask, bm25, -np.inf)
     pools = [np.argpartition(-masked_bm25, c - 1)[:c]]
-    if has_vectors:
-        masked_dense = np.where(mask, dense, -np.inf)
-        pools.append(np.argpartition(-masked_dense, c - 1)[:c])
+    if vectors is not None and query_vector is not None:
+        dense_pool, dense = index.dense_pool(query_vector, c, mask)
+        pools.append(dense_pool)
     cand = np.unique(np.concatenate(pools))
-    cand = cand[mask[cand]]
+    if mask is not None:
+        cand = cand[mask[cand]]
+    if vectors is not None and query_vector is not None:
+        index.fill_dense(dense, cand, query_vector)
+    if query_tokens is not None and hasattr(index.tokens, "prefetch"):
+        index.tokens.prefetch(cand)
 
     signals: dict[str, np.ndarray] = {"bm25": bm25[cand]}
     fused = np.zeros(len(cand), dtype=np.float32)

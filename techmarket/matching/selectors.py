@@ -88,12 +88,16 @@ def demand_record(d: Demand) -> DemandRecord:
 
 def achievement_records(qs: QuerySet[Achievement] | None = None) -> list[AchievementRecord]:
     qs = published_achievements() if qs is None else qs
-    return [achievement_record(a) for a in qs.prefetch_related("indicators").order_by("pk")]
+    # streamed in chunks (indicators prefetched per chunk): a million model instances are
+    # never held at once
+    rows = qs.prefetch_related("indicators").order_by("pk").iterator(chunk_size=2000)
+    return [achievement_record(a) for a in rows]
 
 
 def demand_records(qs: QuerySet[Demand] | None = None) -> list[DemandRecord]:
     qs = published_demands() if qs is None else qs
-    return [demand_record(d) for d in qs.prefetch_related("indicators").order_by("pk")]
+    rows = qs.prefetch_related("indicators").order_by("pk").iterator(chunk_size=2000)
+    return [demand_record(d) for d in rows]
 
 
 def stored_embeddings(kind: str, model_name: str) -> QuerySet[Embedding]:

@@ -228,37 +228,90 @@ def _fingerprint(name: str) -> tuple[Any, ...]:
 
 
 def _vectors_for(
-    kind: str, ids: list[str], name: str
+    kind: str, ids: list[str], name: str, *, with_tokens: bool = True
 ) -> tuple[np.ndarray | None, list[np.ndarray | None], list[sparse.Sparse | None]]:
-    wanted = {int(i) for i in ids}
-    rows = {
-        listing_id: (*unpack(bytes(vector), bytes(tokens)), sparse.unpack(latent))
-        for listing_id, vector, tokens, latent in selectors.stored_embeddings(kind, name)
-        .values_list("listing_id", "vector", "tokens", "sparse")
-        .iterator(chunk_size=2000)
-        if listing_id in wanted
-    }
-    if not rows or not ids:
+    """Stored vectors in the order of `ids` (zeros where none), streamed into one float32
+    matrix (no per-row arrays held on the way). The token-level views — token vectors and
+    latent terms — are read only `with_tokens`.
+
+    float32, not float16: at 10^6 rows float16 halves the matrix (1.43 → 0.72 GiB) but
+    numpy has no BLAS for it, and matching a demand took 433 ms instead of 158 ms (p50,
+    docs/benchmarks.md)."""
+    row_of = {int(i): k for k, i in enumerate(ids)}
+    dtype = np.float32
+    fields = (
+        ("listing_id", "vector", "tokens", "sparse") if with_tokens else ("listing_id", "vector")
+    )
+    mat: np.ndarray | None = None
+    toks: list[np.ndarray | None] = [None] * len(ids) if with_tokens else []
+    latents: list[sparse.Sparse | None] = [None] * len(ids) if with_tokens else []
+    for row in (
+        selectors.stored_embeddings(kind, name).values_list(*fields).iterator(chunk_size=2000)
+    ):
+        k = row_of.get(row[0])
+        if k is None:
+            continue
+        vec, tok = unpack(bytes(row[1]), bytes(row[2]) if with_tokens else b"")
+        if mat is None:
+            mat = np.zeros((len(ids), vec.shape[0]), dtype=dtype)
+        mat[k] = vec
+        if with_tokens:
+            toks[k] = tok
+            latents[k] = sparse.unpack(row[3])
+    if mat is None:
         return None, [], []
-    dim = next(iter(rows.values()))[0].shape[0]
-    mat = np.zeros((len(ids), dim), dtype=np.float32)
-    toks: list[np.ndarray | None] = []
-    latents: list[sparse.Sparse | None] = []
-    for i, listing_id in enumerate(ids):
-        got = rows.get(int(listing_id))
-        if got is not None:
-            mat[i] = got[0]
-            toks.append(got[1])
-            latents.append(got[2])
-        else:
-            toks.append(None)
-            latents.append(None)
     return mat, toks, latents
 
 
 def index_fingerprint() -> tuple[Any, ...]:
     """Changes whenever the published listings or the stored vectors change (cache keys)."""
     return _fingerprint(_embedder_name())
+
+
+class StoredTokenVectors:
+    """Token vectors read from the database for the rows a demand's ranking needs.
+
+    Above `MATCHING_TOKEN_VECTORS_IN_MEMORY` listings, token vectors (~130 KB each) do not
+    stay in memory. By default late interaction is then off (the ranker uses the dense
+    cosine in its place); with `MATCHING_TOKEN_VECTORS_FROM_DB` this store serves them:
+    `rank_achievements` calls `prefetch(rows)` with its candidates, which reads theirs in
+    one query (~75 MiB for 600 candidates: 0.6 s on SQLite, 2.4 s on PostgreSQL measured
+    under load, see docs/benchmarks.md); indexing returns them (None where a row has none).
+    At most `keep` rows stay cached between calls."""
+
+    def __init__(self, kind: str, ids: list[str], name: str, *, keep: int = 2000):
+        self.kind, self.ids, self.name, self.keep = kind, ids, name, keep
+        self.has_any = (
+            Embedding.objects.filter(kind=kind, model_name=name).exclude(tokens=b"").exists()
+        )
+        self._cache: dict[int, np.ndarray | None] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def prefetch(self, rows: Any) -> None:
+        wanted = [int(r) for r in rows if int(r) not in self._cache]
+        if not wanted:
+            return
+        by_id = {int(self.ids[r]): r for r in wanted}
+        got: dict[int, np.ndarray | None] = dict.fromkeys(wanted)
+        for listing_id, vector, tokens in (
+            selectors.stored_embeddings(self.kind, self.name)
+            .filter(listing_id__in=list(by_id))
+            .values_list("listing_id", "vector", "tokens")
+        ):
+            got[by_id[listing_id]] = unpack(bytes(vector), bytes(tokens))[1]
+        with self._lock:
+            if len(self._cache) + len(got) > self.keep:
+                self._cache = {}
+            self._cache.update(got)
+
+    def __getitem__(self, row: int) -> np.ndarray | None:
+        row = int(row)
+        if row not in self._cache:
+            self.prefetch([row])
+        return self._cache.get(row)
 
 
 def current_index() -> _Built:
@@ -269,18 +322,42 @@ def current_index() -> _Built:
     with _lock:
         if _built is not None and _built.key == key:
             return _built
+        _built = None  # let the old index go before the new one is built
+        in_memory = settings.MATCHING_TOKEN_VECTORS_IN_MEMORY
         records = selectors.achievement_records()
+        ids = [r.id for r in records]
         vectors, tokens, latents = _vectors_for(
-            ListingKind.ACHIEVEMENT, [r.id for r in records], name
+            ListingKind.ACHIEVEMENT, ids, name, with_tokens=len(ids) <= in_memory
         )
+        lazy = settings.MATCHING_TOKEN_VECTORS_FROM_DB
+        if vectors is not None and len(ids) > in_memory and lazy:
+            tokens = StoredTokenVectors(ListingKind.ACHIEVEMENT, ids, name)  # type: ignore[assignment]
         demands = selectors.demand_records()
-        dvec, dtok, dlatents = _vectors_for(ListingKind.DEMAND, [d.id for d in demands], name)
+        dids = [d.id for d in demands]
+        dvec, dtok, dlatents = _vectors_for(
+            ListingKind.DEMAND, dids, name, with_tokens=len(dids) <= in_memory
+        )
+        if dvec is not None and len(dids) > in_memory and lazy:
+            dtok = StoredTokenVectors(ListingKind.DEMAND, dids, name)  # type: ignore[assignment]
+        workers = settings.MATCHING_INDEX_WORKERS
+        achievements = CorpusIndex.build(
+            records,
+            vectors,
+            tokens or None,
+            latents or None,
+            workers=workers,
+            quantise_from=settings.MATCHING_QUANTISE_FROM,
+            rerank=settings.MATCHING_RERANK,
+        )
+        if achievements.quantised:
+            achievements.sign_bits()
         _built = _Built(
             key=key,
-            achievements=CorpusIndex.build(records, vectors, tokens or None, latents or None),
+            achievements=achievements,
             demands=demands,
-            demand_lexical=LexicalIndex(
-                [analyse(f"{d.title} {d.title} {d.description} {d.industry}") for d in demands]
+            demand_lexical=LexicalIndex.from_texts(
+                [f"{d.title} {d.title} {d.description} {d.industry}" for d in demands],
+                workers=workers,
             ),
             demand_vectors=dvec,
             demand_tokens=dtok,
@@ -472,13 +549,16 @@ def search(
         live_qs = live_qs.filter(field=field)
     live = {o.pk: o for o in live_qs}
     hits: list[SearchHit] = []
+    total = 0
     for i in hit_idx:
         obj = live.get(int(ids[i]))
         if obj is None:
             continue
-        body = obj.description if isinstance(obj, Demand) else obj.abstract
-        hits.append(SearchHit(kind, obj, float(scores[i]), highlight(body, terms)))
-    return SearchResult(hits[:limit], len(hits), facets)
+        total += 1
+        if len(hits) < limit:  # snippets only for the hits shown
+            body = obj.description if isinstance(obj, Demand) else obj.abstract
+            hits.append(SearchHit(kind, obj, float(scores[i]), highlight(body, terms)))
+    return SearchResult(hits, total, facets)
 
 
 @transaction.atomic

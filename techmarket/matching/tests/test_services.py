@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from django.db import transaction
 
@@ -161,3 +162,59 @@ def test_latent_terms_are_stored_with_the_vectors_and_backfilled_for_older_rows(
     results = services.match_demand(demand=need, top_n=2)
     assert results[0].listing.pk == cast.pk
     assert services.current_index().achievements.sparse is not None
+
+
+def _store_vectors(listing, kind, rng, n_tokens):
+    from techmarket.matching.vectorstore import pack
+
+    vec = rng.standard_normal(384).astype(np.float32)
+    vec /= np.linalg.norm(vec)
+    tokens = rng.standard_normal((n_tokens, 384)).astype(np.float32)
+    tokens /= np.linalg.norm(tokens, axis=1, keepdims=True)
+    vbytes, tbytes = pack(vec, tokens)
+    Embedding.objects.create(
+        kind=kind,
+        listing_id=listing.pk,
+        model_name=services._embedder_name(),
+        text_hash="x",
+        dim=384,
+        vector=vbytes,
+        tokens=tbytes,
+    )
+
+
+def test_token_vectors_read_from_the_database_rank_like_those_kept_in_memory(
+    university, enterprise, settings
+):
+    from techmarket.listings.models import Achievement
+    from techmarket.matching.models import ListingKind
+
+    rng = np.random.default_rng(3)
+    _seals(university)
+    for i in range(8):
+        a = factories.achievement(university, f"密封材料{i}号", f"第{i}种阀门密封圈材料。")
+        _store_vectors(a, ListingKind.ACHIEVEMENT, rng, 6 + i)
+    for other in Achievement.objects.exclude(pk__in=Embedding.objects.values("listing_id")):
+        _store_vectors(other, ListingKind.ACHIEVEMENT, rng, 5)
+    need = factories.demand(enterprise, "阀门密封圈老化", "阀门密封圈需耐高温，半年就老化。")
+    _store_vectors(need, ListingKind.DEMAND, rng, 7)
+
+    in_memory = [(r.listing.pk, round(r.score, 5)) for r in services.match_demand(demand=need)]
+    assert isinstance(services.current_index().achievements.tokens, list)
+
+    # above the in-memory limit, late interaction is off by default: the dense cosine
+    # stands in for it, so the scores change
+    settings.MATCHING_TOKEN_VECTORS_IN_MEMORY = 0
+    services.invalidate_index()
+    dense_only = [(r.listing.pk, round(r.score, 5)) for r in services.match_demand(demand=need)]
+    assert services.current_index().achievements.tokens is None
+    assert dense_only != in_memory
+
+    settings.MATCHING_TOKEN_VECTORS_FROM_DB = True
+    services.invalidate_index()
+    lazy = [(r.listing.pk, round(r.score, 5)) for r in services.match_demand(demand=need)]
+    tokens = services.current_index().achievements.tokens
+    assert isinstance(tokens, services.StoredTokenVectors)
+    assert len(in_memory) == 10
+    assert lazy == in_memory
+    assert tokens[0].shape[1] == 384
