@@ -76,7 +76,8 @@ def extract(text: str) -> list[Indicator]:
 
 
 # Ratios say nothing about *what* they measure: 损失 30 % and 保留率 96 % share a unit but
-# not a quantity. They are compared only when their names share a word (two characters).
+# not a quantity. They are compared only when their names share a character (良率 and
+# 良品率 do, 损失 and 保留率 do not).
 RATIO_UNITS = frozenset({"%", "倍", "ppm"})
 
 
@@ -88,7 +89,7 @@ def _same_quantity(need: Indicator, has: Indicator) -> bool:
     a, b = need.name, has.name
     if not a or not b:
         return False
-    return a == b or any(a[i : i + 2] in b for i in range(len(a) - 1))
+    return bool(set(a) & set(b))
 
 
 def _value_range(ind: Indicator) -> tuple[float, float]:

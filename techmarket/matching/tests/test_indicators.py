@@ -29,3 +29,8 @@ def test_ratios_are_compared_only_between_the_same_quantity():
     # the loss the enterprise describes is not compared with the achievement's retention
     assert [(n.name, met, value) for n, met, value in compared] == [("率", True, 96.0)]
     assert compare(extract("耐温不低于200℃"), extract("工作温度250℃"))[0][1]
+
+
+def test_ratio_names_that_share_a_character_are_compared_and_unnamed_ones_are_not():
+    assert compare(extract("良率不低于99%"), extract("良品率达到99.5%"))[0][1]
+    assert compare(extract("节电15%以上"), extract("（实测）30%")) == []
