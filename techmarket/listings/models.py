@@ -202,6 +202,9 @@ class Achievement(Listing):
             models.Index(fields=["status", "published_at", "id"], name="achievement_status_pub_id"),
             *_amount_sort_indexes("achievement", "price"),
             *_mode_indexes("ach"),
+            # count and latest change of the published rows, from the index alone: the
+            # matching index's freshness check runs it on every match and search
+            models.Index(fields=["status", "updated_at"], name="achievement_status_updated"),
         ]
 
 
@@ -240,6 +243,7 @@ class Demand(Listing):
             models.Index(fields=["status", "published_at", "id"], name="demand_status_pub_id"),
             *_amount_sort_indexes("demand", "budget"),
             *_mode_indexes("dem"),
+            models.Index(fields=["status", "updated_at"], name="demand_status_updated"),
         ]
 
 
