@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from techmarket.accounts import access
-from techmarket.accounts.models import Organisation
+from techmarket.accounts.models import Membership, Organisation, Role
 from techmarket.accounts.workflow import OrganisationStatus
 
 
@@ -34,3 +34,17 @@ def filter_organisations(
 
 def verification_queue() -> QuerySet[Organisation]:
     return Organisation.objects.filter(status=OrganisationStatus.PENDING).order_by("created_at")
+
+
+def members_to_notify(organisation: Organisation | int | None) -> list[Any]:
+    """The users who act for an organisation (administrators and members): the people its
+    notifications go to."""
+    if organisation is None:
+        return []
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=org_id, role__in=[Role.ORG_ADMIN, Role.MEMBER]
+        ).select_related("user")
+    ]

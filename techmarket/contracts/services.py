@@ -15,7 +15,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from techmarket.accounts.models import Membership, Organisation, OrganisationType, Role
+from techmarket.accounts.models import Organisation, OrganisationType
+from techmarket.accounts.selectors import members_to_notify
 from techmarket.accounts.services import record_status_change
 from techmarket.contracts import access, summary
 from techmarket.contracts.amounts import CostLine, compute_amounts
@@ -245,14 +246,7 @@ def _buyer_org(data: ContractInput) -> Organisation | None:
 
 
 def _seller_users(contract: Contract) -> list[Any]:
-    if contract.seller_org is None:
-        return []
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organisation=contract.seller_org, role__in=[Role.ORG_ADMIN, Role.MEMBER]
-        ).select_related("user")
-    ]
+    return members_to_notify(contract.seller_org)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
-from techmarket.accounts.models import Membership, Role
+from techmarket.accounts.selectors import members_to_notify
 from techmarket.core import audit
 from techmarket.core.errors import ApplicationError, NotFound
 from techmarket.core.notifications import notify
@@ -21,12 +21,7 @@ from techmarket.matching.models import MatchContact
 
 
 def _members(organisation_id: int) -> list[Any]:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organisation_id=organisation_id, role__in=[Role.ORG_ADMIN, Role.MEMBER]
-        ).select_related("user")
-    ]
+    return members_to_notify(organisation_id)
 
 
 @transaction.atomic

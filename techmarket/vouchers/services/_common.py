@@ -73,13 +73,7 @@ def bounded(value: Decimal | int | str | float, *, field: str, label: str) -> De
 
 def notify_organisation(organisation: Any, *, title: str, body: str = "", url: str = "") -> None:
     """Tell the administrators and members of ``organisation`` (in-platform + email)."""
-    from techmarket.accounts.models import Membership, Role
+    from techmarket.accounts.selectors import members_to_notify
     from techmarket.core.notifications import notify
 
-    users = [
-        m.user
-        for m in Membership.objects.filter(
-            organisation=organisation, role__in=[Role.ORG_ADMIN, Role.MEMBER]
-        ).select_related("user")
-    ]
-    notify(users, title=title, body=body, url=url, kind="vouchers")
+    notify(members_to_notify(organisation), title=title, body=body, url=url, kind="vouchers")
