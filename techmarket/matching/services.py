@@ -413,6 +413,14 @@ def _query_vectors(
     return vecs[0], tok, latent
 
 
+def rank_weights() -> RankWeights:
+    """The ranker's configuration (settings block `# --- matching`)."""
+    return RankWeights(
+        candidates=settings.MATCHING_CANDIDATES,
+        sparse_share=settings.MATCHING_LATENT_TERMS_SHARE,
+    )
+
+
 def match_demand(
     *, demand: Demand, top_n: int | None = None, embed_missing: bool = True
 ) -> list[MatchResult]:
@@ -425,7 +433,7 @@ def match_demand(
     built = current_index()
     record = selectors.demand_record(demand)
     qvec, qtok, qsparse = _query_vectors(built, record, embed_missing=embed_missing)
-    weights = RankWeights(candidates=settings.MATCHING_CANDIDATES)
+    weights = rank_weights()
     matches = rank_achievements(
         built.achievements,
         record,

@@ -142,7 +142,7 @@ def test_publishing_through_the_listings_service_embeds_the_record(
 
 
 def test_latent_terms_are_stored_with_the_vectors_and_backfilled_for_older_rows(
-    university, enterprise
+    university, enterprise, settings
 ):
     from techmarket.matching import sparse
 
@@ -162,6 +162,11 @@ def test_latent_terms_are_stored_with_the_vectors_and_backfilled_for_older_rows(
     results = services.match_demand(demand=need, top_n=2)
     assert results[0].listing.pk == cast.pk
     assert services.current_index().achievements.sparse is not None
+    # a deployment can switch latent terms off (MATCHING_LATENT_TERMS_SHARE = 0)
+    settings.MATCHING_LATENT_TERMS_SHARE = 0
+    assert services.rank_weights().sparse_share == 0
+    without = services.match_demand(demand=need, top_n=2)
+    assert [r.score for r in without] != [r.score for r in results]
 
 
 def _store_vectors(listing, kind, rng, n_tokens):
