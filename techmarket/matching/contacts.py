@@ -20,10 +20,6 @@ from techmarket.matching import access, selectors
 from techmarket.matching.models import MatchContact
 
 
-def _members(organisation_id: int) -> list[Any]:
-    return members_to_notify(organisation_id)
-
-
 @transaction.atomic
 def contact_start(
     *,
@@ -91,14 +87,14 @@ def _notify(contact: MatchContact, demand: Demand, achievement: Achievement) -> 
     else:
         supplier_body += f"需求方：{demand.owner.name}。"
     notify(
-        _members(demand.owner_id),
+        members_to_notify(demand.owner_id),
         title=f"撮合对接：您的需求“{demand.title}”",
         body=f"{enterprise_body}{note}",
         url=url,
         kind="matching.contact",
     )
     notify(
-        _members(achievement.owner_id),
+        members_to_notify(achievement.owner_id),
         title=f"撮合对接：您的成果“{achievement.title}”",
         body=f"{supplier_body}{note}",
         url=url,
