@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from techmarket.accounts import access as accounts_access
 from techmarket.accounts.access import actor
 from techmarket.core.errors import ApplicationError, NotFound
 from techmarket.listings import access as listings_access
@@ -153,17 +152,17 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     """对接记录: the contacts of the user's organisations (either side) and the ones they
     started; a confidential demand's enterprise stays hidden until it accepts."""
     user = actor(request)
-    org_ids = {o.pk for o in accounts_access.organisations_of(user)}
     rows = []
     for c in selectors.contacts_for_user(user)[:200]:
         request_state = c.contact_request.state if c.contact_request else ""
+        # the enterprise answers: the same rule contact_request_decide enforces
+        is_enterprise = listings_access.is_owner_member(user, c.demand)
         rows.append(
             {
                 "contact": c,
                 "show_identity": listings_access.can_see_demand_identity(user, c.demand),
-                "is_enterprise": c.demand.owner_id in org_ids,
-                "can_decide": c.demand.owner_id in org_ids
-                and request_state == ContactRequest.State.PENDING,
+                "is_enterprise": is_enterprise,
+                "can_decide": is_enterprise and request_state == ContactRequest.State.PENDING,
             }
         )
     return render(request, "matching/contacts.html", {"rows": rows})
