@@ -238,6 +238,10 @@ MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
 # share of the token-level weight given to latent terms (matching.sparse); 0 turns them off
 # (docs/benchmarks.md: +0.024 nDCG@10 on matching-dev, −0.036 MRR@10 on patent known-item)
 MATCHING_LATENT_TERMS_SHARE = env_float("MATCHING_LATENT_TERMS_SHARE", 0.5)
+# lexical strength at which BM25 starts to count and counts fully (matching.engine
+# RankWeights; docs/benchmarks.md "adaptive lexical weight")
+MATCHING_LEXICAL_FROM = env_float("MATCHING_LEXICAL_FROM", 0.15)
+MATCHING_LEXICAL_FULL = env_float("MATCHING_LEXICAL_FULL", 0.45)
 MATCHING_VECTOR_CACHE = env_str("MATCHING_VECTOR_CACHE", "")
 # 推荐成果 / 潜在需求方 on the detail pages: how many, and how long a ranked list is kept
 # (it is also dropped as soon as the listing or the index changes).

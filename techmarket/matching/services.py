@@ -314,17 +314,45 @@ class StoredTokenVectors:
         return self._cache.get(row)
 
 
+@dataclass
+class _Kept:
+    """What a rebuild keeps when only the stored vectors changed."""
+
+    records: list[AchievementRecord]
+    lexical: LexicalIndex
+    token_idf: Any
+    demands: list[DemandRecord]
+    demand_lexical: LexicalIndex
+
+
+def _same_listings(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Two fingerprints differ only in their stored vectors (same published listings)."""
+    return a[:4] == b[:4] and a[6:] == b[6:]
+
+
 def current_index() -> _Built:
-    """The derived indexes for the database's current published state (rebuilt on change)."""
+    """The derived indexes for the database's current published state (rebuilt on change).
+
+    When only stored vectors changed — the background task storing a batch — the records
+    and lexical indexes of the previous build are kept and only the vectors are read."""
     global _built
     name = _embedder_name()
     key = _fingerprint(name)
     with _lock:
         if _built is not None and _built.key == key:
             return _built
-        _built = None  # let the old index go before the new one is built
+        kept: _Kept | None = None
+        if _built is not None and _same_listings(_built.key, key):
+            kept = _Kept(
+                _built.achievements.records,
+                _built.achievements.lexical,
+                _built.achievements.token_idf,
+                _built.demands,
+                _built.demand_lexical,
+            )
+        _built = None  # let the old vectors go before the new ones are read
         in_memory = settings.MATCHING_TOKEN_VECTORS_IN_MEMORY
-        records = selectors.achievement_records()
+        records = kept.records if kept is not None else selectors.achievement_records()
         ids = [r.id for r in records]
         vectors, tokens, latents = _vectors_for(
             ListingKind.ACHIEVEMENT, ids, name, with_tokens=len(ids) <= in_memory
@@ -332,7 +360,7 @@ def current_index() -> _Built:
         lazy = settings.MATCHING_TOKEN_VECTORS_FROM_DB
         if vectors is not None and len(ids) > in_memory and lazy:
             tokens = StoredTokenVectors(ListingKind.ACHIEVEMENT, ids, name)  # type: ignore[assignment]
-        demands = selectors.demand_records()
+        demands = kept.demands if kept is not None else selectors.demand_records()
         dids = [d.id for d in demands]
         dvec, dtok, dlatents = _vectors_for(
             ListingKind.DEMAND, dids, name, with_tokens=len(dids) <= in_memory
@@ -348,17 +376,24 @@ def current_index() -> _Built:
             workers=workers,
             quantise_from=settings.MATCHING_QUANTISE_FROM,
             rerank=settings.MATCHING_RERANK,
+            lexical=kept.lexical if kept is not None else None,
+            token_idf=kept.token_idf if kept is not None else None,
         )
         if achievements.quantised:
             achievements.sign_bits()
+        demand_lexical = (
+            kept.demand_lexical
+            if kept is not None
+            else LexicalIndex.from_texts(
+                [f"{d.title} {d.title} {d.description} {d.industry}" for d in demands],
+                workers=workers,
+            )
+        )
         _built = _Built(
             key=key,
             achievements=achievements,
             demands=demands,
-            demand_lexical=LexicalIndex.from_texts(
-                [f"{d.title} {d.title} {d.description} {d.industry}" for d in demands],
-                workers=workers,
-            ),
+            demand_lexical=demand_lexical,
             demand_vectors=dvec,
             demand_tokens=dtok,
             demand_sparse=dlatents,
@@ -418,6 +453,8 @@ def rank_weights() -> RankWeights:
     return RankWeights(
         candidates=settings.MATCHING_CANDIDATES,
         sparse_share=settings.MATCHING_LATENT_TERMS_SHARE,
+        lexical_from=settings.MATCHING_LEXICAL_FROM,
+        lexical_full=settings.MATCHING_LEXICAL_FULL,
     )
 
 

@@ -1,6 +1,13 @@
 import numpy as np
+import pytest
 
-from techmarket.matching.engine import CorpusIndex, highlight, rank_achievements
+from techmarket.matching.engine import (
+    CorpusIndex,
+    RankWeights,
+    adaptive_lexical_weight,
+    highlight,
+    rank_achievements,
+)
 from techmarket.matching.records import AchievementRecord, DemandRecord
 
 
@@ -89,3 +96,30 @@ def test_deadlines_in_reasons_read_as_whole_months():
     assert "成熟度中试，能满足约6个月的期限" in reasons
     demand.deadline_months = 3.0
     assert "成熟度中试，能满足3个月的期限" in structured_adjustment(demand, rec, [])[1]
+
+
+def test_lexical_weight_ramps_between_the_configured_strengths():
+    w = RankWeights(lexical_from=0.15, lexical_full=0.45)
+    assert adaptive_lexical_weight(0.10, w) == 0.0
+    assert adaptive_lexical_weight(0.15, w) == 0.0
+    assert adaptive_lexical_weight(0.30, w) == pytest.approx(0.5)
+    assert adaptive_lexical_weight(0.45, w) == pytest.approx(1.0)
+    assert adaptive_lexical_weight(0.90, w) == pytest.approx(1.0)
+    assert adaptive_lexical_weight(0.30, RankWeights(lexical_from=1 / 3)) == 0.0
+
+
+def test_a_restatement_lets_bm25_count_and_a_paraphrase_does_not():
+    records = _records()
+    rng = np.random.default_rng(1)
+    vecs = rng.normal(size=(3, 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index = CorpusIndex.build(records, vectors=vecs)
+    restated = DemandRecord("D3", "氟橡胶密封圈", "需要改性氟橡胶配方的密封圈，用于化工泵")
+    paraphrase = DemandRecord("D4", "泵老是漏", "化工泵用了半年就开始渗漏，换件频繁")
+    strong = rank_achievements(index, restated, query_vector=vecs[0], top_n=1)[0]
+    weak = rank_achievements(index, paraphrase, query_vector=vecs[0], top_n=1)[0]
+    assert strong.signals["lexical_weight"] == pytest.approx(1.0)
+    assert weak.signals["lexical_weight"] == 0.0
+    off = RankWeights(lexical_from=0.99, lexical_full=1.0)
+    ranked = rank_achievements(index, restated, query_vector=vecs[0], top_n=1, weights=off)
+    assert ranked[0].signals["lexical_weight"] == 0.0

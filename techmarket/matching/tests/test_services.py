@@ -223,3 +223,33 @@ def test_token_vectors_read_from_the_database_rank_like_those_kept_in_memory(
     assert len(in_memory) == 10
     assert lazy == in_memory
     assert tokens[0].shape[1] == 384
+
+
+def test_vectors_stored_in_batches_reuse_the_lexical_index_and_new_listings_rebuild_it(
+    university, enterprise
+):
+    from techmarket.matching.models import ListingKind
+
+    rng = np.random.default_rng(5)
+    hot, _warm = _seals(university)
+    need = factories.demand(enterprise, "阀门密封圈老化", "阀门密封圈需耐高温，半年就老化。")
+    before = services.current_index()
+    assert before.achievements.vectors is None
+
+    # the background task stores a batch: same listings, new vectors
+    _store_vectors(hot, ListingKind.ACHIEVEMENT, rng, 6)
+    _store_vectors(need, ListingKind.DEMAND, rng, 5)
+    after = services.current_index()
+    assert after is not before
+    assert after.achievements.lexical is before.achievements.lexical
+    assert after.demand_lexical is before.demand_lexical
+    assert after.achievements.vectors is not None
+    assert np.any(after.achievements.vectors[after.achievements.positions[str(hot.pk)]])
+    assert after.achievements.token_idf is not None
+    assert services.match_demand(demand=need, embed_missing=False)[0].listing.pk == hot.pk
+
+    # a newly published listing is new text: analysed again, and found
+    fresh = factories.achievement(university, "全氟醚橡胶阀门密封圈", "全氟醚橡胶，耐温300℃。")
+    rebuilt = services.current_index()
+    assert rebuilt.achievements.lexical is not before.achievements.lexical
+    assert services.search(q="全氟醚").hits[0].listing.pk == fresh.pk
