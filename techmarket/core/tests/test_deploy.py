@@ -49,3 +49,53 @@ def test_the_secret_key_is_generated_outside_the_repository(tmp_path: Path) -> N
     )
     assert int(result.stdout.strip()) >= 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_serve_stopped_with_sigterm_stops_the_web_server_too(tmp_path: Path) -> None:
+    """A service manager stops `techmarket serve` with SIGTERM; the port must be free after."""
+    import signal
+    import time
+
+    port = _free_port()
+    env = {**os.environ, "TECHMARKET_VAR_DIR": str(tmp_path)}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    serve = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "techmarket.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _listening(port):
+            assert serve.poll() is None, "serve exited before listening"
+            assert time.monotonic() < deadline, "serve did not listen within 60 s"
+            time.sleep(0.2)
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=30) is not None
+        deadline = time.monotonic() + 15
+        while _listening(port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _listening(port), "granian still holds the port after serve stopped"
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+        # never leave a web server behind when the test fails
+        subprocess.run(["pkill", "-f", f"granian .*--port {port} "], check=False)  # noqa: S603, S607

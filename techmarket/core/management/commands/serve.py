@@ -52,6 +52,9 @@ class Command(BaseCommand):
                 "techmarket.wsgi:application",
             ]
         )
+        # a service manager stops us with SIGTERM: granian must get it too, or its
+        # worker process outlives us still holding the port
+        signal.signal(signal.SIGTERM, lambda signum, _frame: web.send_signal(signum))
         try:
             web.wait()
         except KeyboardInterrupt:
