@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 from django.db import transaction
@@ -65,6 +67,35 @@ def test_search_returns_highlighted_snippets_and_field_facets(university):
     assert result.total == 2
     assert result.facets["field"] == {"新材料": 2, "电子信息": 1}
     assert "<mark>石墨烯</mark>" in result.hits[0].snippet
+
+
+def test_search_reads_only_a_page_of_hits_from_the_database(university):
+    """A common word can hit more listings than one SQL query may carry as parameters;
+    the database is asked about the hits shown, a page at a time, never all of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = [
+        factories.achievement(university, f"石墨烯材料{i}号", f"第{i}种石墨烯改性材料。")
+        for i in range(45)
+    ]
+    gone = made[0]
+    type(gone).objects.filter(pk=gone.pk).update(status=ListingStatus.WITHDRAWN)
+    services.current_index()
+    with CaptureQueriesContext(connection) as queries:
+        result = services.search(q="石墨烯", limit=5)
+    assert len(result.hits) == 5
+    assert gone.pk not in [h.listing.pk for h in result.hits]
+    assert result.facets["field"] == {"资源与环境": 44}
+    assert result.total == 44
+    in_lists = [
+        m.group(1).count(",") + 1
+        for q in queries.captured_queries
+        if "listings_achievement" in q["sql"]
+        for m in re.finditer(r" IN \(([^)]*)\)", q["sql"])
+    ]
+    assert in_lists, "the hits shown must be re-checked in the database"
+    assert max(in_lists) <= 20
 
 
 def test_matching_ranks_by_indicators_and_explains_in_chinese(university, enterprise):
