@@ -8,6 +8,7 @@ from django.urls import reverse
 from techmarket.accounts import access
 from techmarket.accounts.models import Role
 from techmarket.core.discovery import app_modules
+from techmarket.core.selectors import unread_notification_count
 
 
 def public_links() -> list[dict[str, str]]:
@@ -36,6 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "workspace_links": [],
             "user_roles": [],
             "user_organisation": None,
+            "unread_notifications": 0,
         }
     roles = access.roles_of(user)
     links = workspace_links(roles)
@@ -46,4 +48,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "workspace_links": links,
         "user_roles": sorted(Role(r).label for r in roles),
         "user_organisation": access.primary_organisation(user),
+        "unread_notifications": unread_notification_count(user),
     }

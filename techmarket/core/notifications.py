@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from techmarket.core.models import Notification
 
@@ -34,3 +35,12 @@ def notify(
 
         transaction.on_commit(_send)
     return created
+
+
+def mark_read(user: Any, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread notifications read (all, or those ids); returns how many.
+    Only the user's own: another user's id is ignored, not an error that confirms it."""
+    queryset = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        queryset = queryset.filter(pk__in=list(notification_ids))
+    return queryset.update(read_at=timezone.now())

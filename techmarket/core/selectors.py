@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from techmarket.core.models import AuditEvent
+from techmarket.core.models import AuditEvent, Notification
 
 
 def _day_start(day: date) -> datetime:
@@ -38,3 +39,13 @@ def filter_audit_events(
     if q:
         queryset = queryset.filter(Q(summary__icontains=q) | Q(object_id=q.strip()))
     return queryset.order_by("-seq")
+
+
+def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """A user's own notifications, newest first (nobody reads another's)."""
+    queryset = Notification.objects.filter(user=user)
+    return queryset.filter(read_at__isnull=True) if unread_only else queryset
+
+
+def unread_notification_count(user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -2,18 +2,23 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from techmarket.accounts import access
 from techmarket.accounts.models import Organisation, OrganisationType
 from techmarket.accounts.workflow import OrganisationStatus
-from techmarket.core import audit
+from techmarket.core import audit, notifications
 from techmarket.core.exports import xlsx_bytes, xlsx_response
-from techmarket.core.selectors import filter_audit_events
+from techmarket.core.models import Notification
+from techmarket.core.selectors import filter_audit_events, notifications_for
 
 
 def portal(request: HttpRequest) -> HttpResponse:
@@ -101,3 +106,38 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "core/audit_log.html",
         {"page": page, "filters": request.GET, "query": query.urlencode()},
     )
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """消息中心: the signed-in user's notifications, unread first in the filter."""
+    unread_only = request.GET.get("show") == "unread"
+    page = Paginator(notifications_for(request.user, unread_only=unread_only), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "core/notifications.html",
+        {"page": page, "unread_only": unread_only, "query": "show=unread" if unread_only else ""},
+    )
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a notification: mark it read and go to what it is about (platform links only)."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notifications.mark_read(request.user, [notification.pk])
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return redirect(f"{reverse('core:notifications')}#n{notification.pk}")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = notifications.mark_read(request.user)
+    messages.success(request, f"已将 {count} 条消息标为已读。" if count else "没有未读消息。")
+    return redirect("core:notifications")

@@ -1,6 +1,7 @@
 """In real Chromium: a visitor sees 推荐成果 on a demand page; a broker marks a match useful
 and starts contact; the enterprise accepts the contact request of its confidential demand;
-the achievement's owner then sees who it is."""
+the achievement's owner then sees who it is. The enterprise reaches 对接记录 from its
+消息中心 message."""
 
 from __future__ import annotations
 
@@ -92,9 +93,13 @@ def test_a_visitor_sees_recommendations_and_a_broker_starts_contact(
     assert "甲企业有限公司" not in row.inner_text()
     page.get_by_role("button", name="退出").click()
 
-    # the enterprise sees the contact request and accepts it
+    # the enterprise finds the broker's message in 消息中心, which leads to 对接记录,
+    # where it accepts the contact request
     _sign_in(page, base, "enterprise_admin", PASSWORD)
-    page.get_by_role("link", name="对接记录").first.click()
+    page.get_by_role("link", name="消息中心，1 条未读").click()
+    page.get_by_role("link", name="撮合对接：您的需求“阀门密封圈高温老化”").click()
+    page.wait_for_url(f"{base}/matching/contacts/")
+    assert page.get_by_role("link", name="消息中心，0 条未读").is_visible()
     row = page.locator("tbody tr").first
     assert "耐高温氟橡胶密封圈" in row.inner_text()
     assert "乙材料研究院" in row.inner_text()
