@@ -4,6 +4,7 @@ abstract (cue words such as 针对/解决/问题/不足/提高) become the query
 that record's abstract. Ours to develop against (the patent set is evaluation only).
 
     .venv/bin/python benchmarks/make_known_item_set.py ../../shared/data/csl/csl.jsonl OUT_DIR [--n 300]
+        [--one-sentence]
 
 Writes OUT_DIR/achievements.jsonl, demands.jsonl and qrels.tsv in the FORMAT.md layout, for
 `techmarket match-eval` or benchmarks/matching_eval_cached.py.
@@ -26,6 +27,12 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--one-sentence",
+        action="store_true",
+        help="a harder variant: only the shortest cue sentence of at least 20 characters is the"
+        " query (and only it leaves the abstract), so less of the wording is shared",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     achievements, demands, qrels = [], [], []
@@ -34,6 +41,8 @@ def main() -> None:
         abstract = r["abstract"] if "。" in r["abstract"] else r["abstract"].replace(".", "。")
         sentences = [s for s in re.split(r"(?<=[。；;！？])", abstract) if s.strip()]
         cue = [s for s in sentences if any(c in s for c in CUES)]
+        if args.one_sentence:
+            cue = sorted((s for s in cue if len(s) >= 20), key=len)[:1]
         rest = [s for s in sentences if s not in cue]
         record = {
             "id": r["id"],
@@ -43,7 +52,12 @@ def main() -> None:
             "field": None,
         }
         query = "".join(cue)
-        if rest and len(query) >= 30 and len(demands) < args.n and rng.random() < 0.5:
+        if (
+            rest
+            and len(query) >= (20 if args.one_sentence else 30)
+            and len(demands) < args.n
+            and rng.random() < 0.5
+        ):
             record["abstract"] = "".join(rest)
             demands.append(
                 {"id": "Q" + r["id"], "title": query[:30], "description": query, "industry": None}
