@@ -242,6 +242,8 @@ MATCHING_LATENT_TERMS_SHARE = env_float("MATCHING_LATENT_TERMS_SHARE", 0.5)
 # RankWeights; docs/benchmarks.md "adaptive lexical weight")
 MATCHING_LEXICAL_FROM = env_float("MATCHING_LEXICAL_FROM", 0.15)
 MATCHING_LEXICAL_FULL = env_float("MATCHING_LEXICAL_FULL", 0.45)
+# weight of the structured factors (indicators, budget, modes, maturity, region, field)
+MATCHING_STRUCTURED_WEIGHT = env_float("MATCHING_STRUCTURED_WEIGHT", 2.0)
 MATCHING_VECTOR_CACHE = env_str("MATCHING_VECTOR_CACHE", "")
 # 推荐成果 / 潜在需求方 on the detail pages: how many, and how long a ranked list is kept
 # (it is also dropped as soon as the listing or the index changes).

@@ -460,6 +460,7 @@ def rank_weights() -> RankWeights:
         sparse_share=settings.MATCHING_LATENT_TERMS_SHARE,
         lexical_from=settings.MATCHING_LEXICAL_FROM,
         lexical_full=settings.MATCHING_LEXICAL_FULL,
+        structured=settings.MATCHING_STRUCTURED_WEIGHT,
     )
 
 
