@@ -5,8 +5,9 @@ and `match_demand` / `search` latency through the product code.
 
 Imports N published achievements (the 10,953 patent-known-item records repeated with fresh
 ids, through `listings.importing.import_file`) and the 400 patent-known-item demands, stores
-a random unit vector per listing (no token vectors: the configuration for very large
-corpora, where late interaction falls back to dense), then times the index build, the
+a random unit vector and random latent terms per listing (no token vectors: the
+configuration for very large corpora, where late interaction falls back to dense and the
+latent terms are kept narrowed to MATCHING_LATENT_TERMS_KEEP_LARGE), then times the index build, the
 refresh after the background task stores one more batch of vectors (lexical indexes kept), and
 prints the process's resident memory before and after, and the latency of matching and
 searching.
@@ -35,7 +36,7 @@ from techmarket.accounts.models import Organisation  # noqa: E402
 from techmarket.core.demo import make_uscc  # noqa: E402
 from techmarket.listings.importing import import_file  # noqa: E402
 from techmarket.listings.models import Achievement, Demand  # noqa: E402
-from techmarket.matching import services  # noqa: E402
+from techmarket.matching import services, sparse  # noqa: E402
 from techmarket.matching.models import Embedding, ListingKind  # noqa: E402
 from techmarket.matching.vectorstore import pack  # noqa: E402
 
@@ -56,9 +57,12 @@ def store_vectors(kind: str, ids: list[int], rng: np.random.Generator) -> None:
         for listing_id in ids[a : a + 2000]:
             v = rng.standard_normal(384).astype(np.float32)
             v /= np.linalg.norm(v)
+            # latent terms of the stored size (256 per text), random like the vectors
+            ids = np.sort(rng.choice(16384, sparse.KEEP, replace=False)).astype(np.uint16)
+            terms = sparse.pack((ids, rng.random(sparse.KEEP).astype(np.float32)))
             rows.append(
                 Embedding(kind=kind, listing_id=listing_id, model_name=name, text_hash="x",
-                          dim=384, vector=pack(v, None)[0], tokens=b"")
+                          dim=384, vector=pack(v, None)[0], tokens=b"", sparse=terms)
             )  # fmt: skip
         Embedding.objects.bulk_create(rows)
 

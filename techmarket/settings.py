@@ -238,6 +238,9 @@ MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
 # share of the token-level weight given to latent terms (matching.sparse); 0 turns them off
 # (docs/benchmarks.md: +0.024 nDCG@10 on matching-dev, −0.036 MRR@10 on patent known-item)
 MATCHING_LATENT_TERMS_SHARE = env_float("MATCHING_LATENT_TERMS_SHARE", 0.5)
+# above MATCHING_TOKEN_VECTORS_IN_MEMORY listings: latent terms kept per text (4 bytes each;
+# 64 = 256 MiB at 10^6; 0 turns them off there)
+MATCHING_LATENT_TERMS_KEEP_LARGE = env_int("MATCHING_LATENT_TERMS_KEEP_LARGE", 64)
 # lexical strength at which BM25 starts to count and counts fully (matching.engine
 # RankWeights; docs/benchmarks.md "adaptive lexical weight")
 MATCHING_LEXICAL_FROM = env_float("MATCHING_LEXICAL_FROM", 0.15)

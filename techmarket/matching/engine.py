@@ -31,7 +31,7 @@ import numpy as np
 from techmarket.matching import indicators as ind
 from techmarket.matching.analysis import analyse, concepts, normalise
 from techmarket.matching.records import AchievementRecord, DemandRecord, Indicator
-from techmarket.matching.sparse import scores as sparse_scores
+from techmarket.matching.sparse import LatentTerms
 from techmarket.matching.vectorstore import SignBits
 
 K1 = 1.2
@@ -235,7 +235,7 @@ class CorpusIndex:
     tokens: Any = None
     positions: dict[str, int] = dc_field(default_factory=dict)
     token_idf: Any = None  # e5runtime.TokenIdf when token vectors are present
-    sparse: list[Any] | None = None  # per-record latent terms (sparse.Sparse) or None
+    sparse: LatentTerms | None = None  # per-record latent terms (matching.sparse)
     # from this many vectors on, dense candidates come from a binary-quantised first pass
     # re-ranked with the float vectors; below it, from an exact scan
     quantise_from: int = 100_000
@@ -296,7 +296,7 @@ class CorpusIndex:
         records: list[AchievementRecord],
         vectors: np.ndarray | None = None,
         tokens: Any = None,
-        sparse: list[Any] | None = None,
+        sparse: LatentTerms | list[Any] | None = None,
         *,
         workers: int = 1,
         quantise_from: int = 100_000,
@@ -330,7 +330,9 @@ class CorpusIndex:
             tokens=tokens,
             positions={r.id: i for i, r in enumerate(records)},
             token_idf=token_idf,
-            sparse=sparse if sparse and any(x is not None for x in sparse) else None,
+            sparse=sparse
+            if isinstance(sparse, LatentTerms) or sparse is None
+            else LatentTerms.from_rows(sparse),
             quantise_from=quantise_from,
             rerank=rerank,
         )
@@ -512,7 +514,7 @@ def rank_achievements(
         fused += w.prf * _z(prf)
         token_w = w.maxsim
         if query_sparse is not None and index.sparse is not None:
-            sp = sparse_scores(query_sparse, [index.sparse[int(i)] for i in cand])
+            sp = index.sparse.scores(query_sparse, cand)
             signals["sparse"] = sp
             fused += w.maxsim * w.sparse_share * _z(sp)
             token_w = w.maxsim * (1 - w.sparse_share)

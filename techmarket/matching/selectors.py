@@ -104,6 +104,16 @@ def stored_embeddings(kind: str, model_name: str) -> QuerySet[Embedding]:
     return Embedding.objects.filter(kind=kind, model_name=model_name)
 
 
+def stored_latent_terms(kind: str, listing_id: int, model_name: str) -> bytes | None:
+    """One listing's stored latent terms (packed, see matching.sparse), if any."""
+    raw = (
+        Embedding.objects.filter(kind=kind, listing_id=listing_id, model_name=model_name)
+        .values_list("sparse", flat=True)
+        .first()
+    )
+    return bytes(raw) if raw else None
+
+
 def published_ids(kind: str, ids: Iterable[int]) -> set[int]:
     """Which of these ids are published right now (the database is the truth)."""
     model = Achievement if kind == ListingKind.ACHIEVEMENT else Demand

@@ -214,7 +214,7 @@ class _Built:
     demand_lexical: LexicalIndex
     demand_vectors: np.ndarray | None
     demand_tokens: list[np.ndarray | None]
-    demand_sparse: list[sparse.Sparse | None]
+    demand_sparse: sparse.LatentTerms | None
     demand_positions: dict[str, int]
 
 
@@ -233,39 +233,47 @@ def _fingerprint(name: str) -> tuple[Any, ...]:
 
 
 def _vectors_for(
-    kind: str, ids: list[str], name: str, *, with_tokens: bool = True
-) -> tuple[np.ndarray | None, list[np.ndarray | None], list[sparse.Sparse | None]]:
+    kind: str, ids: list[str], name: str, *, with_tokens: bool = True, keep_large: int | None = None
+) -> tuple[np.ndarray | None, list[np.ndarray | None], sparse.LatentTerms | None]:
     """Stored vectors in the order of `ids` (zeros where none), streamed into one float32
-    matrix (no per-row arrays held on the way). The token-level views — token vectors and
-    latent terms — are read only `with_tokens`.
+    matrix (no per-row arrays held on the way). Token vectors are read only `with_tokens`;
+    latent terms always, when the model has them: all `sparse.KEEP` per text with token
+    vectors, the strongest `MATCHING_LATENT_TERMS_KEEP_LARGE` without (above the token
+    vectors' in-memory limit, latent terms are the only token-level view left).
 
     float32, not float16: at 10^6 rows float16 halves the matrix (1.43 → 0.72 GiB) but
     numpy has no BLAS for it, and matching a demand took 433 ms instead of 158 ms (p50,
     docs/benchmarks.md)."""
     row_of = {int(i): k for k, i in enumerate(ids)}
     dtype = np.float32
-    fields = (
-        ("listing_id", "vector", "tokens", "sparse") if with_tokens else ("listing_id", "vector")
+    fields = ("listing_id", "vector", "sparse") + (("tokens",) if with_tokens else ())
+    if keep_large is None:
+        keep_large = settings.MATCHING_LATENT_TERMS_KEEP_LARGE
+    keep = sparse.KEEP if with_tokens else keep_large
+    latents = (
+        sparse.LatentTerms(len(ids), keep)
+        if keep > 0 and sparse.head_for(name) is not None
+        else None
     )
     mat: np.ndarray | None = None
     toks: list[np.ndarray | None] = [None] * len(ids) if with_tokens else []
-    latents: list[sparse.Sparse | None] = [None] * len(ids) if with_tokens else []
     for row in (
         selectors.stored_embeddings(kind, name).values_list(*fields).iterator(chunk_size=2000)
     ):
         k = row_of.get(row[0])
         if k is None:
             continue
-        vec, tok = unpack(bytes(row[1]), bytes(row[2]) if with_tokens else b"")
+        vec, tok = unpack(bytes(row[1]), bytes(row[3]) if with_tokens else b"")
         if mat is None:
             mat = np.zeros((len(ids), vec.shape[0]), dtype=dtype)
         mat[k] = vec
         if with_tokens:
             toks[k] = tok
-            latents[k] = sparse.unpack(row[3])
+        if latents is not None:
+            latents.set(k, sparse.unpack(row[2]))
     if mat is None:
-        return None, [], []
-    return mat, toks, latents
+        return None, [], None
+    return mat, toks, latents if latents is not None and latents.present.any() else None
 
 
 def index_fingerprint() -> tuple[Any, ...]:
@@ -367,8 +375,10 @@ def current_index() -> _Built:
             tokens = StoredTokenVectors(ListingKind.ACHIEVEMENT, ids, name)  # type: ignore[assignment]
         demands = kept.demands if kept is not None else selectors.demand_records()
         dids = [d.id for d in demands]
+        # a demand's latent terms are only its query's: above the limit they are read
+        # whole from the database when it is matched (one row), not kept narrowed
         dvec, dtok, dlatents = _vectors_for(
-            ListingKind.DEMAND, dids, name, with_tokens=len(dids) <= in_memory
+            ListingKind.DEMAND, dids, name, with_tokens=len(dids) <= in_memory, keep_large=0
         )
         if dvec is not None and len(dids) > in_memory and lazy:
             dtok = StoredTokenVectors(ListingKind.DEMAND, dids, name)  # type: ignore[assignment]
@@ -377,7 +387,7 @@ def current_index() -> _Built:
             records,
             vectors,
             tokens or None,
-            latents or None,
+            latents,
             workers=workers,
             quantise_from=settings.MATCHING_QUANTISE_FROM,
             rerank=settings.MATCHING_RERANK,
@@ -437,7 +447,12 @@ def _query_vectors(
     pos = built.demand_positions.get(demand.id)
     if pos is not None and built.demand_vectors is not None and np.any(built.demand_vectors[pos]):
         tokens = built.demand_tokens[pos] if pos < len(built.demand_tokens) else None
-        latent = built.demand_sparse[pos] if pos < len(built.demand_sparse) else None
+        if built.demand_sparse is not None:
+            latent = built.demand_sparse.row(pos)
+        else:
+            latent = sparse.unpack(
+                selectors.stored_latent_terms(ListingKind.DEMAND, int(demand.id), _embedder_name())
+            )
         return (
             built.demand_vectors[pos],
             None if tokens is None else tokens.astype(np.float32),

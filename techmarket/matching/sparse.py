@@ -84,6 +84,63 @@ def unpack(raw: bytes | memoryview | None) -> Sparse | None:
     return ids, np.frombuffer(raw, "<f2", n, 2 * n).astype(np.float32)
 
 
+class LatentTerms:
+    """The latent terms of many texts, row by row, in two fixed-width arrays.
+
+    Each row keeps its `keep` strongest terms (ids uint16, weights float16 — as stored),
+    padded with weight 0, so scoring any set of rows is one gather and one sum. Four bytes
+    a term: at `keep` = 64, 256 MiB for a million texts, which is how latent terms stay on
+    for corpora too large for token vectors in memory (`MATCHING_LATENT_TERMS_KEEP_LARGE`).
+    """
+
+    def __init__(self, n: int, keep: int = KEEP):
+        self.keep = keep
+        self.ids = np.zeros((n, keep), dtype=np.uint16)
+        self.weights = np.zeros((n, keep), dtype=np.float16)
+        self.present = np.zeros(n, dtype=bool)
+
+    @classmethod
+    def from_rows(cls, rows: list[Sparse | None], keep: int = KEEP) -> LatentTerms | None:
+        """From per-text latent terms; None when no text has any."""
+        if not any(r is not None and len(r[0]) for r in rows):
+            return None
+        out = cls(len(rows), keep)
+        for k, row in enumerate(rows):
+            out.set(k, row)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.present)
+
+    def set(self, k: int, sparse: Sparse | None) -> None:
+        if sparse is None or not len(sparse[0]):
+            return
+        ids, weights = sparse
+        if len(ids) > self.keep:
+            strongest = np.argpartition(-weights, self.keep - 1)[: self.keep]
+            ids, weights = ids[strongest], weights[strongest]
+        self.ids[k] = 0
+        self.weights[k] = 0
+        self.ids[k, : len(ids)] = ids
+        self.weights[k, : len(ids)] = weights
+        self.present[k] = True
+
+    def row(self, k: int) -> Sparse | None:
+        if not self.present[k]:
+            return None
+        used = self.weights[k] != 0
+        return self.ids[k][used], self.weights[k][used].astype(np.float32)
+
+    def scores(self, query: Sparse | None, rows: np.ndarray, n_features: int = 65536) -> np.ndarray:
+        """Dot products of one query's latent terms with the given rows' (0 where none)."""
+        if query is None:
+            return np.zeros(len(rows), dtype=np.float32)
+        dense_q = np.zeros(n_features, dtype=np.float32)
+        dense_q[query[0]] = query[1]
+        gathered = dense_q[self.ids[rows]] * self.weights[rows].astype(np.float32)
+        return gathered.sum(axis=1, dtype=np.float32)
+
+
 def scores(query: Sparse | None, docs: list[Sparse | None], n_features: int = 65536) -> np.ndarray:
     """Dot products of one query's latent terms with many documents' (0 where missing)."""
     out = np.zeros(len(docs), dtype=np.float32)

@@ -181,18 +181,39 @@ def test_latent_terms_are_stored_with_the_vectors_and_backfilled_for_older_rows(
         university, "真空辅助压铸致密化工艺", "型腔抽真空后压射，压铸件内部气孔显著减少。"
     )
     factories.achievement(university, "茶园病虫害绿色防控", "性诱剂与天敌释放结合。")
+    factories.achievement(university, "铝合金熔体旋转除气", "旋转喷吹氩气除氢，铸件针孔减少。")
     need = factories.demand(enterprise, "铸件有气孔", "压铸件气孔多，废品率高。")
     services.embed_pending()
     stored = Embedding.objects.get(kind="achievement", listing_id=cast.pk)
     assert sparse.unpack(stored.sparse) is not None
     # rows written before latent terms existed: filled from their token vectors
     Embedding.objects.update(sparse=b"")
-    assert services.backfill_latent_terms(stored.model_name) == 3
+    assert services.backfill_latent_terms(stored.model_name) == 4
     assert all(sparse.unpack(e.sparse) is not None for e in Embedding.objects.all())
     services.invalidate_index()
     results = services.match_demand(demand=need, top_n=2)
     assert results[0].listing.pk == cast.pk
     assert services.current_index().achievements.sparse is not None
+    # above the token vectors' in-memory limit latent terms stay, narrowed to the strongest
+    # MATCHING_LATENT_TERMS_KEEP_LARGE per text; 0 turns them off there
+    settings.MATCHING_TOKEN_VECTORS_IN_MEMORY = 0
+    settings.MATCHING_LATENT_TERMS_KEEP_LARGE = 8
+    services.invalidate_index()
+    large = services.match_demand(demand=need, top_n=3)
+    built = services.current_index()
+    assert built.achievements.tokens is None
+    assert built.achievements.sparse is not None
+    assert built.achievements.sparse.keep == 8
+    # the demand's own latent terms are read whole from its stored row when it is matched
+    assert built.demand_sparse is None
+    assert large[0].listing.pk == cast.pk
+    settings.MATCHING_LATENT_TERMS_KEEP_LARGE = 0
+    services.invalidate_index()
+    off = services.match_demand(demand=need, top_n=3)
+    assert services.current_index().achievements.sparse is None
+    assert [r.score for r in off] != [r.score for r in large]
+    settings.MATCHING_TOKEN_VECTORS_IN_MEMORY = 20_000
+    services.invalidate_index()
     # a deployment can switch latent terms off (MATCHING_LATENT_TERMS_SHARE = 0)
     settings.MATCHING_LATENT_TERMS_SHARE = 0
     assert services.rank_weights().sparse_share == 0

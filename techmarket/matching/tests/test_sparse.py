@@ -87,3 +87,32 @@ def test_the_ranker_uses_latent_terms_as_a_signal_and_can_switch_them_off(encode
         weights=RankWeights(sparse_share=0.0),
     )
     assert [m.score for m in without] != [m.score for m in with_terms]
+
+
+def test_the_fixed_width_store_scores_like_the_rows_it_holds(encoded):
+    rows = [encoded["p"][0], None, encoded["p"][1], encoded["p"][2]]
+    store = sparse.LatentTerms.from_rows(rows)
+    assert store is not None
+    assert store.row(1) is None
+    back = store.row(0)
+    assert back is not None
+    assert np.array_equal(np.sort(back[0]), np.sort(encoded["p"][0][0]))
+    got = store.scores(encoded["q"], np.array([0, 1, 2, 3]))
+    want = sparse.scores(encoded["q"], rows)
+    assert got[1] == 0.0
+    assert np.allclose(got, want, rtol=1e-4)
+    assert sparse.LatentTerms.from_rows([None, None]) is None
+
+
+def test_a_narrow_store_keeps_each_texts_strongest_terms(encoded):
+    ids, weights = encoded["p"][0]
+    narrow = sparse.LatentTerms.from_rows([encoded["p"][0]], keep=16)
+    assert narrow is not None
+    kept = narrow.row(0)
+    assert kept is not None
+    assert len(kept[0]) == 16
+    assert set(kept[0].tolist()) == set(ids[np.argsort(-weights)[:16]].tolist())
+    # the related passage still scores highest with only its 16 strongest terms
+    narrow_all = sparse.LatentTerms.from_rows(encoded["p"], keep=16)
+    assert narrow_all is not None
+    assert int(np.argmax(narrow_all.scores(encoded["q"], np.arange(3)))) == 0
