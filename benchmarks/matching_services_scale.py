@@ -58,8 +58,8 @@ def store_vectors(kind: str, ids: list[int], rng: np.random.Generator) -> None:
             v = rng.standard_normal(384).astype(np.float32)
             v /= np.linalg.norm(v)
             # latent terms of the stored size (256 per text), random like the vectors
-            ids = np.sort(rng.choice(16384, sparse.KEEP, replace=False)).astype(np.uint16)
-            terms = sparse.pack((ids, rng.random(sparse.KEEP).astype(np.float32)))
+            term_ids = np.sort(rng.choice(16384, sparse.KEEP, replace=False)).astype(np.uint16)
+            terms = sparse.pack((term_ids, rng.random(sparse.KEEP).astype(np.float32)))
             rows.append(
                 Embedding(kind=kind, listing_id=listing_id, model_name=name, text_hash="x",
                           dim=384, vector=pack(v, None)[0], tokens=b"", sparse=terms)
@@ -103,6 +103,11 @@ def main() -> None:
     print(f"RSS before the index: {rss_gib():.2f} GiB; load {os.getloadavg()}")
     t0 = time.perf_counter()
     built = services.current_index()
+    latent = built.achievements.sparse
+    print(
+        "latent terms in memory:",
+        "none" if latent is None else f"{int(latent.present.sum())} x {latent.keep}",
+    )
     print(
         f"current_index(): {time.perf_counter() - t0:.0f} s for {len(built.achievements.records)}"
         f" achievements (vectors {built.achievements.vectors.dtype},"  # type: ignore[union-attr]
