@@ -78,3 +78,17 @@ def test_the_inbox_needs_a_signed_in_user(client: Any, db: Any) -> None:
     response = client.get(reverse("core:notifications"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_the_inbox_pages_by_twenty_and_keeps_the_filter(client: Any, org_admin: Any) -> None:
+    for i in range(25):
+        notify([org_admin], title=f"第{i}条提醒", kind="t")
+    signed_in_client(client, org_admin)
+    first = client.get(reverse("core:notifications")).content.decode()
+    assert "共 25 条 · 第 1/2 页" in first
+    assert 'href="?page=2"' in first
+    unread = client.get(reverse("core:notifications"), {"show": "unread"}).content.decode()
+    assert 'href="?show=unread&page=2"' in unread
+    second = client.get(reverse("core:notifications"), {"page": 2}).content.decode()
+    assert "第 2/2 页" in second
+    assert "第0条提醒" in second  # oldest last
