@@ -69,12 +69,16 @@ def test_records_outside_the_allowed_set_never_appear():
     assert rank_achievements(index, DEMAND, allowed_ids=set()) == []
 
 
-def test_semantic_evidence_lifts_a_match_without_shared_words():
-    records = _records()
-    rng = np.random.default_rng(0)
+def _with_random_vectors(seed: int) -> tuple[CorpusIndex, np.ndarray]:
+    """The three records, each with a random unit vector (no shared meaning by design)."""
+    rng = np.random.default_rng(seed)
     vecs = rng.normal(size=(3, 8)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    index = CorpusIndex.build(records, vectors=vecs)
+    return CorpusIndex.build(_records(), vectors=vecs), vecs
+
+
+def test_semantic_evidence_lifts_a_match_without_shared_words():
+    index, vecs = _with_random_vectors(0)
     demand = DemandRecord("D2", "出水颜色深", "排放不达标，颜色太深")
     matches = rank_achievements(index, demand, query_vector=vecs[2], top_n=3)
     assert matches[0].achievement_id == "A3"
@@ -109,11 +113,7 @@ def test_lexical_weight_ramps_between_the_configured_strengths():
 
 
 def test_a_restatement_lets_bm25_count_and_a_paraphrase_does_not():
-    records = _records()
-    rng = np.random.default_rng(1)
-    vecs = rng.normal(size=(3, 8)).astype(np.float32)
-    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    index = CorpusIndex.build(records, vectors=vecs)
+    index, vecs = _with_random_vectors(1)
     restated = DemandRecord("D3", "氟橡胶密封圈", "需要改性氟橡胶配方的密封圈，用于化工泵")
     paraphrase = DemandRecord("D4", "泵老是漏", "化工泵用了半年就开始渗漏，换件频繁")
     strong = rank_achievements(index, restated, query_vector=vecs[0], top_n=1)[0]
