@@ -488,20 +488,29 @@ def match_demand(
     ``embed_missing`` is false (pages: they never load the model; lexical until the
     background task has embedded the demand)."""
     top_n = top_n or settings.MATCHING_TOP_N
-    built = current_index()
     record = selectors.demand_record(demand)
+    matches = rank_demand_record(record, top_n=top_n + 10, embed_missing=embed_missing)
+    return _attach(matches, top_n)
+
+
+def rank_demand_record(
+    record: DemandRecord, *, top_n: int, explain: bool = True, embed_missing: bool = True
+) -> list[Match]:
+    """The ranking every caller shares — pages, API, `techmarket match` and `match-eval`:
+    the current index, the demand's stored (or computed) vectors, the configured weights.
+    Not yet re-checked against the published rows (`match_demand` does that)."""
+    built = current_index()
     qvec, qtok, qsparse = _query_vectors(built, record, embed_missing=embed_missing)
-    weights = rank_weights()
-    matches = rank_achievements(
+    return rank_achievements(
         built.achievements,
         record,
         query_vector=qvec,
         query_tokens=qtok,
         query_sparse=qsparse,
-        top_n=top_n + 10,
-        weights=weights,
+        top_n=top_n,
+        weights=rank_weights(),
+        explain=explain,
     )
-    return _attach(matches, top_n)
 
 
 def _attach(matches: list[Match], top_n: int) -> list[MatchResult]:

@@ -73,7 +73,7 @@ class Command(BaseCommand):
     def _evaluate(self, opts: dict[str, Any]) -> None:
         from techmarket.listings.models import Achievement, Demand
         from techmarket.matching import selectors, services
-        from techmarket.matching.engine import bm25_ranking, rank_achievements
+        from techmarket.matching.engine import bm25_ranking
         from techmarket.matching.evaluation import score_runs, write_run
         from techmarket.matching.loading import load_files
 
@@ -97,21 +97,10 @@ class Command(BaseCommand):
         ext_a = dict(Achievement.objects.values_list("pk", "external_id"))
         runs: dict[str, list[tuple[str, float]]] = {}
         bm25: dict[str, list[str]] = {}
-        weights = services.rank_weights()
         demands = selectors.demand_records(Demand.objects.filter(pk__in=d_ids))
         ext_d = dict(Demand.objects.values_list("pk", "external_id"))
         for n, record in enumerate(demands, start=1):
-            qvec, qtok, qsparse = services._query_vectors(built, record)
-            matches = rank_achievements(
-                built.achievements,
-                record,
-                query_vector=qvec,
-                query_tokens=qtok,
-                query_sparse=qsparse,
-                top_n=opts["top"],
-                weights=weights,
-                explain=False,
-            )
+            matches = services.rank_demand_record(record, top_n=opts["top"], explain=False)
             did = ext_d[int(record.id)]
             runs[did] = [(ext_a[int(m.achievement_id)], m.score) for m in matches]
             bm25[did] = [
