@@ -20,6 +20,7 @@ every result against the database's current published state.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -636,6 +637,10 @@ def structured_adjustment(
     return adj, reasons, met, failed
 
 
+# a number alone ("80" of 80倍 and of 80℃) is no concept a reader can use; 3d, 5g stay
+_BARE_NUMBER = re.compile(r"[0-9.%+\-]+")
+
+
 def explain_match(
     index: CorpusIndex,
     q_tok: list[str],
@@ -648,7 +653,7 @@ def explain_match(
 ) -> Explanation:
     doc_tok = set(analyse(rec.index_text()))
     shared = sorted(
-        {t for t in q_tok if t in doc_tok and len(t) > 1},
+        {t for t in q_tok if t in doc_tok and len(t) > 1 and not _BARE_NUMBER.fullmatch(t)},
         key=lambda t: -index.lexical.term_idf(t),
     )
     common_concepts = [c for c in concepts(q_text) if c in set(concepts(rec.passage_text()))]

@@ -123,3 +123,18 @@ def test_a_restatement_lets_bm25_count_and_a_paraphrase_does_not():
     off = RankWeights(lexical_from=0.99, lexical_full=1.0)
     ranked = rank_achievements(index, restated, query_vector=vecs[0], top_n=1, weights=off)
     assert ranked[0].signals["lexical_weight"] == 0.0
+
+
+def test_a_bare_number_shared_by_chance_is_no_matched_concept():
+    # "80倍" in the demand and "80℃" in the achievement share the token 80, which means
+    # nothing to a reader; the shared words 印染 and 废水 are what the user should see
+    waste = AchievementRecord(
+        "W1",
+        "印染废水余热回收热泵系统",
+        "利用印染高温废水（50-60℃）作为低品位热源，提升至80℃以上。",
+    )
+    demand = DemandRecord("D9", "印染废水色度高", "印染厂废水生化处理后出水色度还有80倍左右。")
+    (match,) = rank_achievements(CorpusIndex.build([waste]), demand, top_n=1)
+    assert "印染" in match.explanation.concepts
+    assert "80" not in match.explanation.concepts
+    assert not any(c.replace(".", "").isdigit() for c in match.explanation.concepts)
