@@ -252,6 +252,9 @@ MATCHING_VECTOR_CACHE = env_str("MATCHING_VECTOR_CACHE", "")
 # (it is also dropped as soon as the listing or the index changes).
 MATCHING_PAGE_TOP_N = env_int("MATCHING_PAGE_TOP_N", 8)
 MATCHING_PAGE_CACHE_SECONDS = env_int("MATCHING_PAGE_CACHE_SECONDS", 600)
+# 潜在需求方: a demand is listed for an achievement only if the achievement is among the
+# demand's best this many achievements by dense cosine or by BM25
+MATCHING_POTENTIAL_WITHIN = env_int("MATCHING_POTENTIAL_WITHIN", 50)
 # scale: analysis processes for index builds; from how many vectors dense candidates come
 # from a binary-quantised first pass (re-ranked exactly over MATCHING_RERANK rows); up to
 # how many listings token vectors (late interaction) stay in memory

@@ -638,7 +638,12 @@ def structured_adjustment(
 
 
 # a number alone ("80" of 80倍 and of 80℃) is no concept a reader can use; 3d, 5g stay
-_BARE_NUMBER = re.compile(r"[0-9.%+\-]+")
+BARE_NUMBER = re.compile(r"[0-9.%+\-]+")
+
+
+def similarity_level(cosine: float) -> str:
+    """How a reader is told a dense cosine (e5-small's cosines of related texts lie high)."""
+    return "高度" if cosine >= 0.88 else "较" if cosine >= 0.84 else "一定程度"
 
 
 def explain_match(
@@ -653,7 +658,7 @@ def explain_match(
 ) -> Explanation:
     doc_tok = set(analyse(rec.index_text()))
     shared = sorted(
-        {t for t in q_tok if t in doc_tok and len(t) > 1 and not _BARE_NUMBER.fullmatch(t)},
+        {t for t in q_tok if t in doc_tok and len(t) > 1 and not BARE_NUMBER.fullmatch(t)},
         key=lambda t: -index.lexical.term_idf(t),
     )
     common_concepts = [c for c in concepts(q_text) if c in set(concepts(rec.passage_text()))]
@@ -661,8 +666,7 @@ def explain_match(
     reasons: list[str] = []
     if "maxsim" in sig or "dense" in sig:
         sim = sig.get("dense", 0.0)
-        level = "高度" if sim >= 0.88 else "较" if sim >= 0.84 else "一定程度"
-        reasons.append(f"需求描述与成果内容语义{level}相近（相似度{sim:.2f}）")
+        reasons.append(f"需求描述与成果内容语义{similarity_level(sim)}相近（相似度{sim:.2f}）")
     if matched:
         reasons.append("共同关键概念：" + "、".join(matched))
     elif sig.get("lexical_weight", 0) < 0.5:

@@ -29,12 +29,14 @@ from techmarket.matching import selectors, sparse
 from techmarket.matching.analysis import analyse
 from techmarket.matching.embedding import Embedder, get_embedder
 from techmarket.matching.engine import (
+    BARE_NUMBER,
     CorpusIndex,
     LexicalIndex,
     Match,
     RankWeights,
     highlight,
     rank_achievements,
+    similarity_level,
 )
 from techmarket.matching.models import Embedding, ListingKind, MatchFeedback
 from techmarket.matching.records import AchievementRecord, DemandRecord
@@ -536,7 +538,14 @@ def _attach(matches: list[Match], top_n: int) -> list[MatchResult]:
 
 
 def match_achievement(*, achievement: Achievement, top_n: int | None = None) -> list[MatchResult]:
-    """Demands an achievement could serve (潜在需求方): semantic + lexical, explained."""
+    """Demands an achievement could serve (潜在需求方): semantic + lexical, explained.
+
+    Demands are ordered by ``z(dense) + 0.3·z(BM25)`` with the achievement as the query.
+    A demand is listed only if, seen from the demand, this achievement is within reach:
+    among the demand's best ``MATCHING_POTENTIAL_WITHIN`` achievements by dense cosine or
+    by BM25 — the pools from which matching that demand draws its candidates. Without
+    that floor every demand of a small market was listed, a warehouse demand under a
+    dye-wastewater process because both texts say 下降."""
     top_n = top_n or settings.MATCHING_TOP_N
     built = current_index()
     if not built.demands:
@@ -546,30 +555,70 @@ def match_achievement(*, achievement: Achievement, top_n: int | None = None) -> 
     bm25 = built.demand_lexical.scores(q_tok)
     score = _zs(bm25) * 0.3
     pos = built.achievements.positions.get(rec.id)
-    if (
-        built.demand_vectors is not None
-        and built.achievements.vectors is not None
-        and pos is not None
-    ):
-        score = score + _zs(built.demand_vectors @ built.achievements.vectors[pos])
-    order = np.argsort(-score)[: top_n + 10]
-    ids = [int(built.demands[int(i)].id) for i in order]
+    vectors = built.achievements.vectors
+    cosine: np.ndarray | None = None
+    if built.demand_vectors is not None and vectors is not None and pos is not None:
+        cosine = built.demand_vectors @ vectors[pos]
+        score = score + _zs(cosine)
+    ranked = [int(i) for i in np.argsort(-score)]
+    order: list[int] = []
+    step = top_n + 5
+    # checked a chunk at a time (each demand costs a column of a matrix product over the
+    # achievements' vectors, or a BM25 query) until enough demands are within reach;
+    # demands withdrawn since the index was built may still drop out below
+    for start in range(0, min(len(ranked), 4 * step), step):
+        order += _within_reach(built, ranked[start : start + step], pos)
+        if len(order) >= top_n + 5:
+            break
+    ids = [int(built.demands[i].id) for i in order]
     live = {d.pk: d for d in selectors.published_demands().filter(pk__in=ids)}
     doc_tok = set(q_tok)
     out: list[MatchResult] = []
     for i in order:
-        d = live.get(int(built.demands[int(i)].id))
+        d = live.get(int(built.demands[i].id))
         if d is None:
             continue
-        dtoks = analyse(f"{d.title} {d.description}")
-        shared = list(dict.fromkeys(t for t in dtoks if t in doc_tok and len(t) > 1))[:6]
-        reasons = ["需求描述与成果内容语义相近"] if built.demand_vectors is not None else []
+        shared = sorted(
+            {
+                t
+                for t in analyse(built.demands[i].query_text())
+                if t in doc_tok and len(t) > 1 and not BARE_NUMBER.fullmatch(t)
+            },
+            key=lambda t: -built.demand_lexical.term_idf(t),
+        )[:6]
+        reasons = []
+        if cosine is not None and np.any(built.demand_vectors[i]):  # type: ignore[index]
+            reasons.append(f"需求描述与成果内容语义{similarity_level(float(cosine[i]))}相近")
         if shared:
             reasons.append("共同关键概念：" + "、".join(shared))
         out.append(MatchResult(d, len(out) + 1, float(score[i]), reasons, shared, [], []))
         if len(out) >= top_n:
             break
     return out
+
+
+def _within_reach(built: _Built, rows: list[int], pos: int | None) -> list[int]:
+    """The demands (rows of ``built.demands``) among whose best
+    ``MATCHING_POTENTIAL_WITHIN`` achievements, by dense cosine or by BM25, the achievement
+    at row ``pos`` of the index is."""
+    if pos is None:  # not in the index yet: nothing to compare with
+        return []
+    index = built.achievements
+    within = max(1, settings.MATCHING_POTENTIAL_WITHIN)
+    kept: set[int] = set()
+    if built.demand_vectors is not None and index.vectors is not None:
+        embedded = [i for i in rows if np.any(built.demand_vectors[i])]
+        if embedded:  # one pass over the achievements' vectors for all of them
+            cos = index.vectors @ built.demand_vectors[embedded].T
+            above = (cos > cos[pos]).sum(axis=0)
+            kept.update(i for i, n in zip(embedded, above, strict=True) if int(n) < within)
+    for i in rows:  # lexical: the demand's own BM25 query over the achievements
+        if i in kept:
+            continue
+        lex = index.lexical.scores(analyse(built.demands[i].query_text()))
+        if lex[pos] > 0 and int(np.count_nonzero(lex > lex[pos])) < within:
+            kept.add(i)
+    return [i for i in rows if i in kept]
 
 
 def _zs(x: np.ndarray) -> np.ndarray:

@@ -125,6 +125,42 @@ def test_potential_demands_of_an_achievement(university, enterprise):
     assert any("密封圈" in r for r in results[0].reasons)
 
 
+def test_a_demand_is_a_potential_demand_only_if_the_achievement_is_within_its_reach(
+    university, enterprise, settings
+):
+    dye = factories.achievement(
+        university, "印染废水臭氧催化深度脱色技术", "生化出水色度下降至20倍以下，COD同步下降30%。"
+    )
+    factories.achievement(
+        university, "仓储盘点RFID系统", "超高频RFID批量盘点，门店库存盘点无需停业，差错率下降。"
+    )
+    dyeing = factories.demand(enterprise, "印染废水色度降不下来", "印染废水生化出水色度80倍。")
+    # shares only the everyday word 下降 with the dye process, and its own best match is
+    # the RFID system: listing it under the dye process would be noise
+    warehouse = factories.demand(
+        enterprise, "服装仓库盘点一次停发货三天", "希望盘点效率提高，差错率下降。"
+    )
+    settings.MATCHING_POTENTIAL_WITHIN = 1
+    lexical = [r.listing.pk for r in services.match_achievement(achievement=dye)]
+    assert lexical == [dyeing.pk]
+    assert warehouse.pk not in lexical
+
+    services.embed_pending()  # with vectors: the dense pool counts too, the floor stays
+    services.invalidate_index()
+    results = services.match_achievement(achievement=dye)
+    assert [r.listing.pk for r in results] == [dyeing.pk]
+    assert {"印染", "色度", "出水"} <= set(results[0].concepts)
+    assert not any(c.isdigit() for c in results[0].concepts)  # 80 and 20 say nothing
+    assert results[0].reasons[0].startswith("需求描述与成果内容语义")
+
+    settings.MATCHING_POTENTIAL_WITHIN = 50  # the default: both are within reach of two
+    services.invalidate_index()
+    assert {r.listing.pk for r in services.match_achievement(achievement=dye)} == {
+        dyeing.pk,
+        warehouse.pk,
+    }
+
+
 def test_reindex_embeds_in_resumable_batches_and_semantic_matching_needs_no_shared_words(
     university, enterprise
 ):
