@@ -1,8 +1,9 @@
-"""Find the optional per-app modules through which apps plug into shared pages.
+"""Find the optional per-app modules through which apps plug into shared pages and commands.
 
 An app contributes by shipping a module of a known name: ``demo.py`` (demo data),
 ``stats.py`` (dashboard figures), ``nav.py`` (navigation links), ``listing_sections.py``
-(sections below an achievement's or demand's detail page). The shared code discovers
+(sections below an achievement's or demand's detail page), ``worker_start.py`` (work to
+queue again when `techmarket serve --with-worker` starts). The shared code discovers
 them here instead of importing another app's internals.
 """
 

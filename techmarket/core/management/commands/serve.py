@@ -9,6 +9,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from techmarket.core.discovery import app_modules
+
+# how long the background worker may take to finish its current task once asked to stop
+WORKER_GRACE_SECONDS = 10
+
 
 class Command(BaseCommand):
     help = "用 granian（WSGI）启动平台；--with-worker 同时启动后台任务进程。"
@@ -29,6 +34,9 @@ class Command(BaseCommand):
         granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or "granian"
         children: list[subprocess.Popen[bytes]] = []
         if options["with_worker"]:
+            # what a stop or a crash left unfinished is queued again for the new worker
+            for _config, module in app_modules("worker_start"):
+                module.on_worker_start()
             children.append(subprocess.Popen([sys.executable, "-m", "techmarket.cli", "db_worker"]))
         self.stdout.write(
             f"TechMarket 正在 http://{options['host']}:{options['port']}/ 上服务（Ctrl-C 停止）"
@@ -62,5 +70,23 @@ class Command(BaseCommand):
             web.wait()
         finally:
             for child in children:
-                child.terminate()
-                child.wait(timeout=10)
+                self._stop_worker(child)
+
+    def _stop_worker(self, worker: subprocess.Popen[bytes]) -> None:
+        """The worker finishes its task on the first SIGTERM; a long one (embedding a
+        whole market) is cut short by the second, which marks it failed: the tasks here
+        commit batch by batch, and `on_worker_start` queues the rest at the next start."""
+        worker.terminate()
+        try:
+            worker.wait(timeout=WORKER_GRACE_SECONDS)
+            return
+        except subprocess.TimeoutExpired:
+            self.stderr.write(
+                "后台任务进程仍在执行任务，正在中止（已提交的部分保留，下次启动时继续）。"
+            )
+        worker.terminate()
+        try:
+            worker.wait(timeout=WORKER_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
