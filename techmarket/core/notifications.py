@@ -16,7 +16,13 @@ from techmarket.core.models import Notification
 def notify(
     users: Iterable[Any], *, title: str, body: str = "", url: str = "", kind: str = ""
 ) -> list[Notification]:
-    """Create one notification per user now; send the emails after the commit."""
+    """Create one notification per user now; send the emails after the commit.
+
+    A title longer than its column (it often quotes a listing's title) is shortened with
+    "…" rather than refused: a failed notification must not fail the action it reports."""
+    limit = Notification._meta.get_field("title").max_length or len(title)
+    if len(title) > limit:
+        title = title[: limit - 1] + "…"
     created = [
         Notification.objects.create(user=user, title=title, body=body, url=url, kind=kind)
         for user in users

@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from techmarket.core import audit
@@ -369,7 +369,7 @@ class _Row:
         return ""
 
     def region(self) -> tuple[str, str]:
-        name = self.text("region", max_length=100)
+        name = self.text("region", max_length=_limit("region_name"))
         code = self.text("region_code")
         if code:
             try:
@@ -393,6 +393,12 @@ def _modes(row: _Row, key: str) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def _limit(name: str, model: type[models.Model] | None = None) -> int:
+    """A text column's length: the import refuses what the database could not store."""
+    column = (model or Achievement)._meta.get_field(name)
+    return int(getattr(column, "max_length", 0) or 0)
+
+
 def _common(row: _Row, values: dict[str, Any]) -> None:
     code, name = row.region()
     values["region_code"], values["region_name"] = code, name
@@ -400,8 +406,8 @@ def _common(row: _Row, values: dict[str, Any]) -> None:
     if industry and not re.fullmatch(r"[A-T]|[A-T]?\d{2,4}", industry):
         row.error("industry_code", "应为 GB/T 4754-2017 代码：门类字母或2–4位数字，如 C3511。")
     values["industry_code"] = industry
-    values["contact_name"] = row.text("contact_name", max_length=100)
-    values["contact_phone"] = row.text("contact_phone", max_length=40)
+    values["contact_name"] = row.text("contact_name", max_length=_limit("contact_name"))
+    values["contact_phone"] = row.text("contact_phone", max_length=_limit("contact_phone"))
     email = row.text("contact_email", max_length=254)
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         row.error("contact_email", "邮箱格式不正确。")
@@ -410,12 +416,12 @@ def _common(row: _Row, values: dict[str, Any]) -> None:
 
 def check_achievement(row: _Row) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "title": row.text("title", required=True, max_length=200),
+        "title": row.text("title", required=True, max_length=_limit("title")),
         "abstract": row.text("abstract", required=True),
         "keywords": row.items("keywords"),
         "field": row.field_code(required=True),
         "owner_type": row.choice("owner_type", OWNER_TYPES, OWNER_LABELS),
-        "owner_display": row.text("owner", max_length=200),
+        "owner_display": row.text("owner", max_length=_limit("owner_display", Achievement)),
         "maturity": row.choice("maturity", MATURITY, MATURITY_LABELS),
         "ip_type": row.choice("ip", IP_TYPES, IP_LABELS),
         "transfer_modes": _modes(row, "transfer_modes"),
@@ -458,9 +464,9 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def check_demand(row: _Row) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "title": row.text("title", required=True, max_length=200),
+        "title": row.text("title", required=True, max_length=_limit("title")),
         "description": row.text("description", required=True),
-        "industry": row.text("industry", max_length=100),
+        "industry": row.text("industry", max_length=_limit("industry", Demand)),
         "field": row.field_code(required=False),
         "budget": row.wan("budget_wan"),
         "cooperation_modes": _modes(row, "cooperation_modes"),

@@ -114,9 +114,10 @@ class Listing(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     external_id = models.CharField("外部编号", max_length=100, blank=True)
-    title = models.CharField("标题", max_length=200)
+    # FORMAT.md sets no length; 500 admits any real title (patent titles stay under 100)
+    title = models.CharField("标题", max_length=500)
     region_code = models.CharField("行政区划代码", max_length=6, blank=True)
-    region_name = models.CharField("地区", max_length=100, blank=True)
+    region_name = models.CharField("地区", max_length=200, blank=True)
     contact_name = models.CharField("联系人", max_length=100, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     contact_email = models.EmailField("联系邮箱", blank=True)
@@ -173,7 +174,7 @@ class Achievement(Listing):
     patent_numbers = models.JSONField("专利号", default=list, blank=True)
     transfer_modes = models.JSONField("转化方式", default=list, blank=True)
     price = MoneyField("意向价格（元）", null=True, blank=True, help_text="空表示面议")
-    owner_display = models.CharField("成果持有人", max_length=200, blank=True)
+    owner_display = models.CharField("成果持有人", max_length=500, blank=True)
     owner_type = models.CharField(
         "持有人类型", max_length=20, choices=OwnerType.choices, blank=True, db_index=True
     )
@@ -212,7 +213,7 @@ class Demand(Listing):
     """企业技术需求."""
 
     description = models.TextField("需求描述")
-    industry = models.CharField("所属行业", max_length=100, blank=True)
+    industry = models.CharField("所属行业", max_length=200, blank=True)
     industry_code = models.CharField("国民经济行业（GB/T 4754-2017）", max_length=5, blank=True)
     field = models.CharField("技术领域", max_length=2, choices=FIELD_CHOICES, blank=True)
     budget = MoneyField("预算（元）", null=True, blank=True, help_text="空表示面议")

@@ -92,3 +92,15 @@ def test_the_inbox_pages_by_twenty_and_keeps_the_filter(client: Any, org_admin: 
     second = client.get(reverse("core:notifications"), {"page": 2}).content.decode()
     assert "第 2/2 页" in second
     assert "第0条提醒" in second  # oldest last
+
+
+def test_a_title_longer_than_the_column_is_shortened_not_refused(org_admin: Any) -> None:
+    # "撮合对接：您的需求“<a 200-character title>”" is longer than the 200 characters the
+    # column holds: PostgreSQL refused it and the contact failed with it
+    long_title = "撮合对接：您的需求“" + "高" * 200 + "”"
+    (note,) = notify([org_admin], title=long_title, body="正文")
+    note.refresh_from_db()
+    limit = Notification._meta.get_field("title").max_length
+    assert len(note.title) == limit
+    assert note.title.endswith("…")
+    assert note.title.startswith("撮合对接：您的需求“高高")

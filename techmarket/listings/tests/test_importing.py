@@ -84,6 +84,29 @@ def test_jsonl_import_reads_every_format_value(tmp_path: Path, university: Any) 
     assert Achievement.objects.get(external_id="A2").price is None
 
 
+def test_long_titles_owners_and_industries_are_imported_whole(
+    tmp_path: Path, university: Any, enterprise: Any
+) -> None:
+    # FORMAT.md sets no length: a 320-character title or a 350-character holder (a
+    # consortium of institutes) must be read, not refused — on PostgreSQL too, which
+    # enforces the column length
+    title = "一种" + "基于多源数据融合的" * 35 + "方法"
+    owner = "、".join(f"第{i}研究所" for i in range(60))
+    import_file(
+        "achievements",
+        _jsonl(tmp_path, [{**GOOD, "title": title, "owner": owner}]),
+        organisation=university,
+    )
+    item = Achievement.objects.get(external_id="A1")
+    assert (item.title, item.owner_display) == (title, owner)
+    assert len(title) > 300
+    assert len(owner) > 300
+    industry = "农副食品加工业、" * 20
+    demand = {"id": "D1", "title": title, "description": "需求描述。", "industry": industry}
+    import_file("demands", _jsonl(tmp_path, [demand], "d.jsonl"), organisation=enterprise)
+    assert Demand.objects.get(external_id="D1").industry == industry
+
+
 def test_reimporting_the_same_file_creates_no_duplicates(
     tmp_path: Path, university: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -122,6 +145,7 @@ def test_reimporting_the_same_file_creates_no_duplicates(
         ({"maturity": "量产"}, "成熟度", "不是允许的值"),
         ({"transfer_modes": ["赠送"]}, "转化方式", "不是允许的方式"),
         ({"price_wan": -1}, "意向价格（万元）", "不能为负数"),
+        ({"title": "长" * 501}, "成果名称", "长度不能超过500个字符（当前501）"),
         ({"patent_numbers": ["ZL2019 1 0123456.7"]}, "专利申请号", "校验位错误"),
     ],
 )
