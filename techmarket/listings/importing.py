@@ -178,7 +178,8 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw.decode("utf-8"))
+                # utf-8-sig: a file saved by Windows Notepad starts with a byte-order mark
+                record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
             except UnicodeDecodeError:
                 yield number, RowError(number, "整行", "", "该行不是 UTF-8 编码的文本。")
                 continue

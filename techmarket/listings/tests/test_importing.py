@@ -107,6 +107,15 @@ def test_long_titles_owners_and_industries_are_imported_whole(
     assert Demand.objects.get(external_id="D1").industry == industry
 
 
+def test_a_jsonl_file_saved_by_windows_notepad_is_read(tmp_path: Path, university: Any) -> None:
+    # a byte-order mark, CRLF line ends and blank lines at the end
+    text = "\ufeff" + "\r\n".join(json.dumps(r, ensure_ascii=False) for r in [GOOD]) + "\r\n\r\n"
+    path = tmp_path / "notepad.jsonl"
+    path.write_text(text, "utf-8", newline="")
+    assert import_file("achievements", path, organisation=university).created == 1
+    assert Achievement.objects.get().title == GOOD["title"]
+
+
 def test_reimporting_the_same_file_creates_no_duplicates(
     tmp_path: Path, university: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
