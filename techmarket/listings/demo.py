@@ -40,7 +40,7 @@ BUILT_IN_ACHIEVEMENTS: list[dict[str, Any]] = [
     {"id": "B-A6", "title": "锂电池极片缺陷视觉检测算法", "abstract": "基于深度学习的极片表面缺陷在线检测，检出率99.2%，单帧处理20ms。", "keywords": ["视觉检测", "锂电池"], "field": "电子信息", "owner_type": "高校", "maturity": "中试", "ip": "软件著作权", "transfer_modes": ["许可", "技术服务"], "price_wan": 50, "region": "天津市"},
 ]  # fmt: skip
 BUILT_IN_DEMANDS: list[dict[str, Any]] = [
-    {"id": "B-D1", "title": "印染废水色度降不下来", "description": "日排废水5000吨，生化出水色度80倍左右，排放要求30倍以下，脱色剂成本高、产泥多。", "industry": "印染", "region": "浙江省绍兴市", "budget_wan": 80, "deadline_months": 6, "cooperation_modes": ["合作开发", "技术服务"]},
+    {"id": "B-D1", "title": "印染废水脱色剂成本高、产泥多", "description": "日排废水5000吨，生化出水色度80倍左右，排放要求30倍以下，脱色剂成本高、产泥多。", "industry": "印染", "region": "浙江省绍兴市", "budget_wan": 80, "deadline_months": 6, "cooperation_modes": ["合作开发", "技术服务"]},
     {"id": "B-D2", "title": "中药提取液浓缩时成分损失大", "description": "双效蒸发浓缩温度高、时间长，指标成分损失30%以上，希望浓缩温度不超过50℃。", "industry": "中药制药", "region": "四川省成都市", "budget_wan": 150, "deadline_months": 12, "cooperation_modes": ["转让", "许可"]},
     {"id": "B-D3", "title": "钣金折弯工序招工难", "description": "厨具钣金件折弯靠人工，招工难、一致性差，希望实现自动化折弯。", "industry": "厨具制造", "region": "天津市", "budget_wan": None, "deadline_months": None, "cooperation_modes": ["转让"], "confidential": True},
 ]  # fmt: skip

@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +21,10 @@ from techmarket.listings.workflow import ListingStatus
 from techmarket.matching import access, contacts, selectors, services
 from techmarket.matching.cached import page_matches
 from techmarket.matching.engine import highlight
-from techmarket.matching.models import MatchContact, MatchFeedback
+from techmarket.matching.models import ListingKind, MatchContact, MatchFeedback
+
+# demands per page of the 撮合工作台 list (and hits shown for a keyword)
+WORKSPACE_PAGE_SIZE = 30
 
 # Reasons shown on lines of their own (concepts, indicators), not in the reasons list.
 _SHOWN_APART = ("共同关键概念：", "满足指标：", "未满足指标：")
@@ -69,9 +74,31 @@ def listing_section(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
-    """撮合工作台: browse published demands, their explained matches, mark them."""
+    """撮合工作台: find published demands (keyword search, or newest first a page at a
+    time), see a demand's explained matches, mark them, start contacts."""
     access.ensure_can_use_workspace(request.user)
-    demands = selectors.published_demands().order_by("-published_at")[:100]
+    q = request.GET.get("q", "").strip()[:200]
+    page = None
+    total = 0
+    if q:
+        hits = services.search(q=q, kind=ListingKind.DEMAND, limit=WORKSPACE_PAGE_SIZE)
+        demands: list[Any] = [h.listing for h in hits.hits]
+        total = hits.total
+    else:
+        newest = selectors.published_demands().order_by("-published_at", "-pk")
+        page = Paginator(newest, WORKSPACE_PAGE_SIZE).get_page(request.GET.get("page"))
+        demands = list(page.object_list)
+    contacted = dict(
+        MatchContact.objects.filter(demand__in=[d.pk for d in demands])
+        .values_list("demand")
+        .annotate(n=Count("pk"))
+    )
+    listed = [(d, contacted.get(d.pk, 0)) for d in demands]
+    # the list's own parameters, kept when a demand is opened and when paging
+    keep = request.GET.copy()
+    keep.pop("demand", None)
+    paging = keep.copy()
+    paging.pop("page", None)
     selected = None
     found = None
     rows: list[tuple[dict[str, Any], bool | None, MatchContact | None]] = []
@@ -95,7 +122,17 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/workspace.html",
-        {"demands": demands, "selected": selected, "found": found, "rows": rows},
+        {
+            "demands": listed,
+            "q": q,
+            "total": total,
+            "page": page,
+            "keep": keep.urlencode(),
+            "query": paging.urlencode(),
+            "selected": selected,
+            "found": found,
+            "rows": rows,
+        },
     )
 
 

@@ -184,3 +184,50 @@ def test_no_contact_for_a_withdrawn_achievement(client, broker, university, ente
     )
     assert response.status_code == 404
     assert not MatchContact.objects.exists()
+
+
+def test_the_workspace_finds_demands_by_keyword_and_pages_the_rest(
+    client, broker, university, enterprise
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from techmarket.matching.views import WORKSPACE_PAGE_SIZE
+
+    now = timezone.now()
+    seal = factories.achievement(university, "耐高温氟橡胶密封圈", "氟橡胶密封圈，耐温250℃。")
+    oldest = factories.demand(
+        enterprise,
+        "阀门密封圈高温老化",
+        "阀门密封圈半年就老化泄漏。",
+        published_at=now - dt.timedelta(days=400),
+    )
+    for i in range(WORKSPACE_PAGE_SIZE):
+        factories.demand(
+            enterprise,
+            f"仓库盘点效率低（{i}号仓）",
+            "盘点要停业三天。",
+            published_at=now - dt.timedelta(days=i),
+        )
+    client = signed_in_client(client, broker)
+
+    first = client.get("/matching/workspace/").content.decode()
+    assert "阀门密封圈高温老化" not in first  # older than a page of newer demands
+    assert f"共 {WORKSPACE_PAGE_SIZE + 1} 条 · 第 1/2 页" in first
+    assert "阀门密封圈高温老化" in client.get("/matching/workspace/?page=2").content.decode()
+
+    found = client.get("/matching/workspace/", {"q": "密封圈 老化"}).content.decode()
+    assert "“密封圈 老化”：共 1 条" in found
+    assert "阀门密封圈高温老化" in found
+    assert "仓库盘点效率低" not in found
+    # opening a demand from the hits keeps the search
+    assert f'href="?q=%E5%AF%86%E5%B0%81%E5%9C%88+%E8%80%81%E5%8C%96&amp;demand={oldest.pk}"' in found
+    none = client.get("/matching/workspace/", {"q": "石墨烯"}).content.decode()
+    assert "没有与“石墨烯”相关的已发布需求。" in none
+
+    client.post(f"/matching/workspace/{oldest.pk}/{seal.pk}/contact/", {"message": ""})
+    opened = client.get("/matching/workspace/", {"q": "密封圈", "demand": oldest.pk})
+    html = opened.content.decode()
+    assert "已对接 1" in html
+    assert "推荐成果：阀门密封圈高温老化" in html
