@@ -5,6 +5,11 @@
 
 Sequential requests from one client process; prints median and p95 per URL. Each URL
 gets a warm-up request and at most N requests or 60 s, whichever comes first.
+
+The keyword URLs rank by the matching index (matching/listing_search.py). Above
+MATCHING_SEARCH_SYNC_BUILD_UP_TO listings a list page does not wait for that index (it
+filters by substring while a background thread builds it), so the run first waits for the
+index through the search API, which builds it synchronously.
 """
 
 from __future__ import annotations
@@ -21,12 +26,18 @@ PATHS = [
     "/achievements/?region=12&max_wan=100&page=3",
     "/api/v1/achievements?field=09&limit=20",
     "/api/v1/achievements?mode=transfer&limit=20",
+    # keyword search: a common word (thousands of matches, the best LISTINGS_SEARCH_MAX_HITS
+    # ranked), a three-word query, a keyword with filters
+    "/achievements/?q=%E6%B0%B4%E7%A8%BB",  # 水稻
+    "/achievements/?q=%E6%B0%B4%E7%A8%BB+%E8%82%B2%E7%A7%A7+%E5%9F%BA%E8%B4%A8",  # 水稻 育秧 基质
+    "/achievements/?q=%E6%B0%B4%E7%A8%BB&field=09&sort=newest&page=2",
+    "/api/v1/achievements?q=%E6%B0%B4%E7%A8%BB&limit=20",
 ]
 
 
-def fetch(url: str) -> float:
+def fetch(url: str, timeout: float = 30) -> float:
     start = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - local server
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - local server
         response.read()
         assert response.status == 200
     return (time.perf_counter() - start) * 1000
@@ -35,6 +46,8 @@ def fetch(url: str) -> float:
 def main() -> None:
     base = sys.argv[1].rstrip("/")
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    built = fetch(base + "/api/v1/search?q=%E6%B0%B4%E7%A8%BB&limit=1", timeout=600)
+    print(f"matching index ready after {built / 1000:.1f} s")
     print(f"{'URL':62} {'n':>4} {'median ms':>10} {'p95 ms':>8}")
     for path in PATHS:
         fetch(base + path)

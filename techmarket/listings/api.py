@@ -51,9 +51,12 @@ def _page(base: Any, params: ListingFilterIn) -> dict[str, Any]:
     queryset = selectors.filter_listings(base, filters)
     limit = max(1, min(params.limit, 100))
     offset = max(0, params.offset)
-    items = list(
-        queryset.select_related("owner").prefetch_related("indicators")[offset : offset + limit]
-    )
+    rows = queryset.select_related("owner").prefetch_related("indicators")
+    ranked = selectors.ranked_ids(queryset, filters)
+    if ranked is not None:  # a keyword, best match first
+        items = selectors.rows_in_order(rows, ranked[offset : offset + limit])
+        return {"count": len(ranked), "items": items, "facets": _facets(base, filters)}
+    items = list(rows[offset : offset + limit])
     return {"count": queryset.count(), "items": items, "facets": _facets(base, filters)}
 
 

@@ -8,6 +8,7 @@ withdrawn record never shows even while an index or the vectors are catching up.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections import Counter
@@ -412,7 +413,87 @@ def current_index() -> _Built:
             demand_sparse=dlatents,
             demand_positions={d.id: i for i, d in enumerate(demands)},
         )
+        # The index is hundreds of thousands of long-lived Python objects (records, the
+        # vocabulary): moved out of the collector's sight, so a full collection no longer
+        # walks them — it cost a request ~250 ms every eighth keyword search at 100,000
+        # listings (docs/benchmarks.md). Reference counting still frees a replaced index.
+        gc.freeze()
         return _built
+
+
+_background: threading.Thread | None = None
+_background_lock = threading.Lock()
+
+
+def lexical_index() -> _Built | None:
+    """The index for keyword search on list pages, without making a visitor wait for a
+    large rebuild.
+
+    The current build when its listings are the database's (its vectors may lag: keyword
+    search does not use them); a build made now when there are at most
+    ``MATCHING_SEARCH_SYNC_BUILD_UP_TO`` published listings; otherwise None — the caller
+    falls back to its own query — while a background thread rebuilds."""
+    key = _fingerprint(_embedder_name())
+    built = _built
+    if built is not None and _same_listings(built.key, key):
+        return built
+    if key[0] + key[2] <= settings.MATCHING_SEARCH_SYNC_BUILD_UP_TO:
+        return current_index()
+    _rebuild_in_background()
+    return None
+
+
+def _rebuild_in_background() -> None:
+    global _background
+    with _background_lock:
+        if _background is not None and _background.is_alive():
+            return
+
+        def rebuild() -> None:
+            from django.db import connections
+
+            try:
+                current_index()
+            except Exception:
+                logger.exception("rebuilding the matching index failed")
+            finally:
+                connections.close_all()  # this thread's own connections
+
+        _background = threading.Thread(target=rebuild, name="matching-index", daemon=True)
+        _background.start()
+
+
+def keyword_ranking(kind: str, q: str, limit: int) -> tuple[list[int], int] | None:
+    """The ids of the published listings that best match ``q`` by BM25, best first (at
+    most ``limit``), and how many match at all; None when the index is not at hand
+    (`lexical_index`) or ``q`` has no searchable word (the caller's own query decides)."""
+    terms = analyse(q)
+    if not terms:
+        return None
+    built = lexical_index()
+    if built is None:
+        return None
+    lexical, records = _lexical_of(built, kind)
+    scores = lexical.scores(terms)
+    hits = np.nonzero(scores > 0)[0]
+    if len(hits) > limit:
+        hits = hits[np.argpartition(-scores[hits], limit - 1)[:limit]]
+    hits = hits[np.argsort(-scores[hits], kind="stable")]
+    return [int(records[int(i)].id) for i in hits], int(np.count_nonzero(scores > 0))
+
+
+def _lexical_of(
+    built: _Built, kind: str
+) -> tuple[LexicalIndex, list[AchievementRecord] | list[DemandRecord]]:
+    if kind == ListingKind.DEMAND:
+        return built.demand_lexical, built.demands
+    return built.achievements.lexical, built.achievements.records
+
+
+def keyword_snippet(listing: Achievement | Demand, q: str, width: int = 80) -> str:
+    """HTML-escaped text of the listing around the words of ``q``, in ``<mark>``."""
+    body = listing.description if isinstance(listing, Demand) else listing.abstract
+    return highlight(body, analyse(q), width=width)
 
 
 def invalidate_index() -> None:
@@ -659,13 +740,8 @@ def search(
 
     built = current_index()
     terms = analyse(q)
-    records: list[AchievementRecord] | list[DemandRecord]
-    if kind == ListingKind.DEMAND:
-        scores = built.demand_lexical.scores(terms)
-        records = built.demands
-    else:
-        scores = built.achievements.lexical.scores(terms)
-        records = built.achievements.records
+    lexical, records = _lexical_of(built, kind)
+    scores = lexical.scores(terms)
     hit_idx = np.nonzero(scores > 0)[0]
     hit_idx = hit_idx[np.argsort(-scores[hit_idx], kind="stable")]
     fields = Counter(records[int(i)].field for i in hit_idx)

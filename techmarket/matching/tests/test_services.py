@@ -344,3 +344,15 @@ def test_vectors_stored_in_batches_reuse_the_lexical_index_and_new_listings_rebu
     rebuilt = services.current_index()
     assert rebuilt.achievements.lexical is not before.achievements.lexical
     assert services.search(q="全氟醚").hits[0].listing.pk == fresh.pk
+
+
+def test_a_built_index_is_kept_out_of_the_garbage_collectors_walks(university):
+    import gc
+
+    factories.achievement(university, "耐高温氟橡胶密封圈", "氟橡胶密封圈，耐温250℃。")
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    built = services.current_index()
+    assert gc.get_freeze_count() > 0
+    assert not any(obj is built for obj in gc.get_objects())  # frozen: not walked
+    gc.unfreeze()

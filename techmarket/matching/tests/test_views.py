@@ -222,7 +222,9 @@ def test_the_workspace_finds_demands_by_keyword_and_pages_the_rest(
     assert "阀门密封圈高温老化" in found
     assert "仓库盘点效率低" not in found
     # opening a demand from the hits keeps the search
-    assert f'href="?q=%E5%AF%86%E5%B0%81%E5%9C%88+%E8%80%81%E5%8C%96&amp;demand={oldest.pk}"' in found
+    assert (
+        f'href="?q=%E5%AF%86%E5%B0%81%E5%9C%88+%E8%80%81%E5%8C%96&amp;demand={oldest.pk}"' in found
+    )
     none = client.get("/matching/workspace/", {"q": "石墨烯"}).content.decode()
     assert "没有与“石墨烯”相关的已发布需求。" in none
 
