@@ -49,6 +49,9 @@ _PATTERN = re.compile(
 )
 
 
+_CALENDAR_YEAR = re.compile(r"(19|20)\d\d")
+
+
 def _name(raw: str) -> str:
     words = segment(raw) if raw else []
     return words[-1] if words else ""
@@ -62,6 +65,8 @@ def extract(text: str) -> list[Indicator]:
         post = m.group("post") or ""
         value = float(m.group("num"))
         unit = m.group("unit")
+        if unit == "年" and _CALENDAR_YEAR.fullmatch(m.group("num")):
+            continue  # 2018年 is a date, not a number of years
         if m.group("num2"):
             out.append(Indicator(name, "range", value, unit, float(m.group("num2"))))
             continue

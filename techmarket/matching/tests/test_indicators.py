@@ -34,3 +34,12 @@ def test_ratios_are_compared_only_between_the_same_quantity():
 def test_ratio_names_that_share_a_character_are_compared_and_unnamed_ones_are_not():
     assert compare(extract("良率不低于99%"), extract("良品率达到99.5%"))[0][1]
     assert compare(extract("节电15%以上"), extract("（实测）30%")) == []
+
+
+def test_a_calendar_year_is_a_date_not_a_number_of_years():
+    # "2018年通过省级鉴定" is no capability of 2,018 years: compared with a need of a
+    # payback within 3 years it failed the achievement
+    assert extract("该成果2018年通过省级鉴定，2020年起推广。") == []
+    need = extract("投资回收期不超过3年")
+    assert compare(need, extract("2018年通过鉴定，投资回收期2年。")) == [(need[0], True, 2.0)]
+    assert [i.value for i in extract("使用寿命达到2000小时，质保5年")] == [2000.0, 5.0]
