@@ -1,15 +1,5 @@
-import pytest
-
 from techmarket.listings.workflow import ListingStatus
-from techmarket.matching import services
 from techmarket.matching.tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    services.invalidate_index()
-    yield
-    services.invalidate_index()
 
 
 def test_demand_matches_come_with_reasons(client, university, enterprise):

@@ -8,24 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from conftest import PASSWORD, _org, _user
 from techmarket.accounts.tests.test_browser import _sign_in
-from techmarket.matching import services
 from techmarket.matching.models import MatchFeedback
 from techmarket.matching.tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    services.invalidate_index()
-    cache.clear()
-    yield
-    services.invalidate_index()
-    cache.clear()
 
 
 def test_a_visitor_sees_recommendations_and_a_broker_starts_contact(

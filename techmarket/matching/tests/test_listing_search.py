@@ -6,20 +6,10 @@ import re
 import time
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from techmarket.matching import services
 from techmarket.matching.tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    services.invalidate_index()
-    cache.clear()
-    yield
-    services.invalidate_index()
-    cache.clear()
 
 
 def _titles(html: str) -> list[str]:

@@ -1,22 +1,10 @@
 """推荐成果 on demand pages and 潜在需求方 on achievement pages, through HTTP."""
 
-import pytest
-from django.core.cache import cache
-
 from conftest import _user, signed_in_client
 from techmarket.listings.models import ContactRequest
 from techmarket.listings.workflow import ListingStatus
 from techmarket.matching import services
 from techmarket.matching.tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    services.invalidate_index()
-    cache.clear()
-    yield
-    services.invalidate_index()
-    cache.clear()
 
 
 def _seals(university):

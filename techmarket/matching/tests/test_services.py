@@ -10,13 +10,6 @@ from techmarket.matching.models import Embedding
 from techmarket.matching.tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    services.invalidate_index()
-    yield
-    services.invalidate_index()
-
-
 def _seals(university):
     hot = factories.achievement(
         university,

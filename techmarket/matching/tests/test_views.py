@@ -1,17 +1,7 @@
-import pytest
-
 from conftest import _user, signed_in_client
 from techmarket.listings.models import ContactRequest
-from techmarket.matching import services
 from techmarket.matching.models import MatchFeedback
 from techmarket.matching.tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    services.invalidate_index()
-    yield
-    services.invalidate_index()
 
 
 def test_a_broker_browses_explained_matches_and_marks_one_useful(
