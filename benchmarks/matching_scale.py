@@ -1,6 +1,7 @@
 """Scale benchmark of the matching engine on a synthetic corpus.
 
     .venv/bin/python benchmarks/matching_scale.py --n 1000000 [--queries 50] [--workers 2] [--float16]
+        [--no-gc-freeze]
 
 Generates N synthetic achievements from a general technical vocabulary (mixed from the
 dev set's wording when ../shared/data is present), then prints: text analysis and lexical
@@ -14,6 +15,7 @@ candidates against an exact scan, and peak memory.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -84,6 +86,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2, help="analysis processes")
     parser.add_argument("--float16", action="store_true", help="keep vectors as float16")
+    parser.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="leave the index in the garbage collector's walks (services.current_index freezes it)",
+    )
     args = parser.parse_args()
     rng = random.Random(1)
     vocab = vocabulary()
@@ -132,6 +139,8 @@ def main() -> None:
     t0 = time.perf_counter()
     if index.quantised:
         index.sign_bits()
+    if not args.no_gc_freeze:
+        gc.freeze()  # as services.current_index() does after a build
     print(
         f"vectors {vecs.dtype} {vecs.nbytes / 2**30:.2f} GiB; quantised first pass:"
         f" {index.quantised} (built in {time.perf_counter() - t0:.1f} s)"
