@@ -536,7 +536,7 @@ def rank_achievements(
         else:
             fused += token_w * _z(dense[cand])
 
-    needs = demand.indicators or ind.extract(q_text)
+    needs = demand.indicators or ind.extract_needs(q_text)
     struct = np.zeros(len(cand), dtype=np.float32)
     structured_reasons: dict[int, tuple[list[str], list[str], list[str]]] = {}
     # structured factors only reorder what the text evidence already puts near the top

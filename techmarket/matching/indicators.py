@@ -80,6 +80,26 @@ def extract(text: str) -> list[Indicator]:
     return out
 
 
+# A demand's numbers are often its symptom ("柜内经常超过55℃", "腹泻率从5%升到15%以上",
+# "成分损失30%以上"), not its requirement. A sentence states a requirement when it says so.
+_REQUIREMENT = re.compile(
+    r"要求|希望|目标|需(?!求)|须|应当|应该|应能|(?<!理)想|确保|保证|控制在|"
+    r"不低于|不小于|不超过|不高于|至少|以内"
+)  # not 需求, 反应/供应/应用 or 不理想, which describe
+_SENTENCE = re.compile(r"[^。;!?\n]+")
+
+
+def extract_needs(text: str) -> list[Indicator]:
+    """A demand's requirements: the indicators of its sentences that state a requirement
+    (希望…, 要求…, 不低于…, …以内); the numbers of sentences that describe the problem are
+    not requirements an achievement could fail."""
+    needs: list[Indicator] = []
+    for sentence in _SENTENCE.findall(normalise(text)):
+        if _REQUIREMENT.search(sentence):
+            needs.extend(extract(sentence))
+    return needs
+
+
 # Ratios say nothing about *what* they measure: 损失 30 % and 保留率 96 % share a unit but
 # not a quantity. They are compared only when their names share a character (良率 and
 # 良品率 do, 损失 and 保留率 do not).

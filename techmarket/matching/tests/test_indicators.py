@@ -43,3 +43,19 @@ def test_a_calendar_year_is_a_date_not_a_number_of_years():
     need = extract("投资回收期不超过3年")
     assert compare(need, extract("2018年通过鉴定，投资回收期2年。")) == [(need[0], True, 2.0)]
     assert [i.value for i in extract("使用寿命达到2000小时，质保5年")] == [2000.0, 5.0]
+
+
+def test_a_demands_symptoms_are_not_its_requirements():
+    from techmarket.matching.indicators import extract_needs
+
+    text = (
+        "夏天午后柜内经常超过55℃，设备自动降频。断奶仔猪腹泻率从5%升到15%以上。"
+        "希望把腹泻率降回6%以内；要求耐温不低于200℃"
+    )
+    needs = [describe(n) for n in extract_needs(text)]
+    # 55 ℃ and 15 % describe the problem: an achievement rated 40 ℃ fails no requirement
+    assert needs == ["降回≤6%", "耐温≥200℃"]
+    symptom = "夏天午后柜内经常超过55℃，设备自动降频。希望找到不用空调的散热办法。"
+    assert extract_needs("需求背景：反应温度经常超过90℃，效果不理想。") == []
+    assert compare(extract_needs(symptom), extract("工作温度40℃")) == []
+    assert compare(extract(symptom), extract("工作温度40℃"))  # what was read before
