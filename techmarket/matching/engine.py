@@ -638,7 +638,22 @@ def structured_adjustment(
 
 
 # a number alone ("80" of 80倍 and of 80℃) is no concept a reader can use; 3d, 5g stay
-BARE_NUMBER = re.compile(r"[0-9.%+\-]+")
+_BARE_NUMBER = re.compile(r"[0-9.%+\-]+")
+
+
+def shared_terms(
+    query_tokens: Iterable[str], doc_tokens: set[str], lexical: LexicalIndex
+) -> list[str]:
+    """The words two texts share that a reader can use as matched concepts, rarest first
+    (idf of ``lexical``): no single characters, no bare numbers."""
+    return sorted(
+        {
+            t
+            for t in query_tokens
+            if t in doc_tokens and len(t) > 1 and not _BARE_NUMBER.fullmatch(t)
+        },
+        key=lambda t: -lexical.term_idf(t),
+    )
 
 
 def similarity_level(cosine: float) -> str:
@@ -656,11 +671,7 @@ def explain_match(
     met: list[str],
     failed: list[str],
 ) -> Explanation:
-    doc_tok = set(analyse(rec.index_text()))
-    shared = sorted(
-        {t for t in q_tok if t in doc_tok and len(t) > 1 and not BARE_NUMBER.fullmatch(t)},
-        key=lambda t: -index.lexical.term_idf(t),
-    )
+    shared = shared_terms(q_tok, set(analyse(rec.index_text())), index.lexical)
     common_concepts = [c for c in concepts(q_text) if c in set(concepts(rec.passage_text()))]
     matched = list(dict.fromkeys(common_concepts + shared))[:6]
     reasons: list[str] = []

@@ -30,13 +30,13 @@ from techmarket.matching import selectors, sparse
 from techmarket.matching.analysis import analyse
 from techmarket.matching.embedding import Embedder, get_embedder
 from techmarket.matching.engine import (
-    BARE_NUMBER,
     CorpusIndex,
     LexicalIndex,
     Match,
     RankWeights,
     highlight,
     rank_achievements,
+    shared_terms,
     similarity_level,
 )
 from techmarket.matching.models import Embedding, ListingKind, MatchFeedback
@@ -636,10 +636,10 @@ def match_achievement(*, achievement: Achievement, top_n: int | None = None) -> 
     bm25 = built.demand_lexical.scores(q_tok)
     score = _zs(bm25) * 0.3
     pos = built.achievements.positions.get(rec.id)
-    vectors = built.achievements.vectors
+    vectors, demand_vectors = built.achievements.vectors, built.demand_vectors
     cosine: np.ndarray | None = None
-    if built.demand_vectors is not None and vectors is not None and pos is not None:
-        cosine = built.demand_vectors @ vectors[pos]
+    if demand_vectors is not None and vectors is not None and pos is not None:
+        cosine = demand_vectors @ vectors[pos]
         score = score + _zs(cosine)
     ranked = [int(i) for i in np.argsort(-score)]
     order: list[int] = []
@@ -659,16 +659,11 @@ def match_achievement(*, achievement: Achievement, top_n: int | None = None) -> 
         d = live.get(int(built.demands[i].id))
         if d is None:
             continue
-        shared = sorted(
-            {
-                t
-                for t in analyse(built.demands[i].query_text())
-                if t in doc_tok and len(t) > 1 and not BARE_NUMBER.fullmatch(t)
-            },
-            key=lambda t: -built.demand_lexical.term_idf(t),
+        shared = shared_terms(
+            analyse(built.demands[i].query_text()), doc_tok, built.demand_lexical
         )[:6]
         reasons = []
-        if cosine is not None and np.any(built.demand_vectors[i]):  # type: ignore[index]
+        if cosine is not None and demand_vectors is not None and np.any(demand_vectors[i]):
             reasons.append(f"需求描述与成果内容语义{similarity_level(float(cosine[i]))}相近")
         if shared:
             reasons.append("共同关键概念：" + "、".join(shared))
