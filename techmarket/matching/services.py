@@ -476,10 +476,11 @@ def keyword_ranking(kind: str, q: str, limit: int) -> tuple[list[int], int] | No
     lexical, records = _lexical_of(built, kind)
     scores = lexical.scores(terms)
     hits = np.nonzero(scores > 0)[0]
-    if len(hits) > limit:
+    matched = len(hits)
+    if matched > limit:
         hits = hits[np.argpartition(-scores[hits], limit - 1)[:limit]]
     hits = hits[np.argsort(-scores[hits], kind="stable")]
-    return [int(records[int(i)].id) for i in hits], int(np.count_nonzero(scores > 0))
+    return [int(records[int(i)].id) for i in hits], matched
 
 
 def _lexical_of(
@@ -490,10 +491,14 @@ def _lexical_of(
     return built.achievements.lexical, built.achievements.records
 
 
-def keyword_snippet(listing: Achievement | Demand, q: str, width: int = 80) -> str:
+def keyword_snippet(listing: Achievement | Demand, q: str) -> str:
     """HTML-escaped text of the listing around the words of ``q``, in ``<mark>``."""
+    return _snippet(listing, analyse(q))
+
+
+def _snippet(listing: Achievement | Demand, terms: list[str]) -> str:
     body = listing.description if isinstance(listing, Demand) else listing.abstract
-    return highlight(body, analyse(q), width=width)
+    return highlight(body, terms)
 
 
 def invalidate_index() -> None:
@@ -758,8 +763,7 @@ def search(
             if obj is None:
                 stale += 1
                 continue
-            body = obj.description if isinstance(obj, Demand) else obj.abstract
-            hits.append(SearchHit(kind, obj, float(scores[i]), highlight(body, terms)))
+            hits.append(SearchHit(kind, obj, float(scores[i]), _snippet(obj, terms)))
             if len(hits) == limit:
                 break
         if len(hits) == limit:
