@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from techmarket.accounts import access as accounts_access
@@ -136,3 +136,13 @@ def contacts_for_user(user: Any) -> QuerySet[MatchContact]:
     return qs.filter(
         Q(demand__owner_id__in=org_ids) | Q(achievement__owner_id__in=org_ids) | Q(broker=user)
     )
+
+
+def contact_counts(demand_ids: Iterable[int]) -> dict[int, int]:
+    """How many 撮合对接 were started for each of these demands (absent: none)."""
+    rows = (
+        MatchContact.objects.filter(demand__in=list(demand_ids))
+        .values_list("demand")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -88,11 +87,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         newest = selectors.published_demands().order_by("-published_at", "-pk")
         page = Paginator(newest, WORKSPACE_PAGE_SIZE).get_page(request.GET.get("page"))
         demands = list(page.object_list)
-    contacted = dict(
-        MatchContact.objects.filter(demand__in=[d.pk for d in demands])
-        .values_list("demand")
-        .annotate(n=Count("pk"))
-    )
+    contacted = selectors.contact_counts(d.pk for d in demands)
     listed = [(d, contacted.get(d.pk, 0)) for d in demands]
     # the list's own parameters, kept when a demand is opened and when paging
     keep = request.GET.copy()
