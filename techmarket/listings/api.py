@@ -52,12 +52,9 @@ def _page(base: Any, params: ListingFilterIn) -> dict[str, Any]:
     limit = max(1, min(params.limit, 100))
     offset = max(0, params.offset)
     rows = queryset.select_related("owner").prefetch_related("indicators")
-    ranked = selectors.ranked_ids(queryset, filters)
-    if ranked is not None:  # a keyword, best match first
-        items = selectors.rows_in_order(rows, ranked[offset : offset + limit])
-        return {"count": len(ranked), "items": items, "facets": _facets(base, filters)}
-    items = list(rows[offset : offset + limit])
-    return {"count": queryset.count(), "items": items, "facets": _facets(base, filters)}
+    ordered = selectors.ordered_listings(rows, filters)
+    items = list(ordered[offset : offset + limit])
+    return {"count": ordered.count(), "items": items, "facets": _facets(base, filters)}
 
 
 def _hide_identity(user: Any, demand: Any) -> Any:

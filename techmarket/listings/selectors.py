@@ -144,34 +144,45 @@ def keyword_ranking(model: Any, filters: ListingFilters) -> tuple[list[int], int
     return filters._ranked[label]
 
 
-def ranked_ids(queryset: QuerySet[Any], filters: ListingFilters) -> list[int] | None:
-    """In the relevance order, the ids of the filtered queryset best match first (at most
-    LISTINGS_SEARCH_MAX_HITS); None in any other order. Pages take their slice of it and
-    load those rows: ordering in SQL by a CASE of 2,000 ids cost ~150 ms in Django's
-    compiler alone."""
-    if filters.sort != "relevance":
-        return None
-    ranked = keyword_ranking(queryset.model, filters)
+class RankedRows:
+    """A keyword's filtered listings, best match first, sliced as Paginator and the API
+    slice a queryset: only the rows of a slice are read. (Ordering in SQL by a CASE of
+    2,000 ids cost ~150 ms in Django's compiler alone.)"""
+
+    def __init__(self, queryset: QuerySet[Any], ids: list[int]) -> None:
+        self.queryset = queryset.order_by()
+        self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        page = self.ids[index]
+        rows = self.queryset.in_bulk(page)
+        return [rows[pk] for pk in page if pk in rows]  # withdrawn since: skipped
+
+
+def ordered_listings(queryset: QuerySet[Any], filters: ListingFilters) -> Any:
+    """The filtered queryset (``filter_listings``) in the order pages show: with a keyword
+    in the relevance order, the ranked ids that pass the filters (at most
+    LISTINGS_SEARCH_MAX_HITS); otherwise the queryset itself."""
+    ranked = keyword_ranking(queryset.model, filters) if filters.sort == "relevance" else None
     if ranked is None:
-        return None
+        return queryset
     allowed = set(queryset.order_by().values_list("pk", flat=True))
-    return [pk for pk in ranked[0] if pk in allowed]
-
-
-def rows_in_order(queryset: QuerySet[Any], ids: list[int]) -> list[Any]:
-    """The rows of ``ids`` (a page), in that order; ids no longer in the queryset skipped."""
-    rows = queryset.order_by().in_bulk(ids)
-    return [rows[pk] for pk in ids if pk in rows]
+    return RankedRows(queryset, [pk for pk in ranked[0] if pk in allowed])
 
 
 def keyword_snippets(items: Any, filters: ListingFilters) -> dict[int, str]:
     """Per listing id, its text around the keyword in ``<mark>`` (HTML-escaped), when an
     app provides keyword search; empty otherwise."""
-    if not filters.q:
+    providers = [module for _config, module in app_modules("listing_search")]
+    if not filters.q or not providers:
         return {}
-    for _config, module in app_modules("listing_search"):
-        return {item.pk: module.snippet(item, filters.q) for item in items}
-    return {}
+    return {item.pk: providers[0].snippet(item, filters.q) for item in items}
 
 
 def _conditions(model: type, filters: ListingFilters, skip: str = "") -> Q:
@@ -222,7 +233,7 @@ def filter_listings(
     result = queryset.filter(_conditions(model, filters, skip))
     if skip:
         return result
-    if filters.sort == "relevance":  # exports; pages use ranked_ids
+    if filters.sort == "relevance":  # exports; pages use ordered_listings
         ranked = keyword_ranking(model, filters)
         if ranked is not None and ranked[0]:
             position = Case(

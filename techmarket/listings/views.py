@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -77,17 +77,9 @@ def listing_list(request: HttpRequest, kind: str) -> HttpResponse:
         limit = int(getattr(settings, "LISTINGS_EXPORT_MAX_ROWS", 50_000))
         rows = queryset.select_related("owner")[:limit]
         return xlsx_response(f"{spec['label']}.xlsx", exporting.export_xlsx(kind, rows))
-    ranked = selectors.ranked_ids(queryset, filters)
-    page: Page[Any]
-    items: list[Any]
-    if ranked is not None:  # a keyword, best match first: a page of the ranked ids
-        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
-        items = selectors.rows_in_order(queryset.select_related("owner"), list(page.object_list))
-    else:
-        page = Paginator(queryset.select_related("owner"), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        items = list(page.object_list)
+    ordered = selectors.ordered_listings(queryset.select_related("owner"), filters)
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
     snippets = selectors.keyword_snippets(items, filters)
     for item in items:
         item.keyword_snippet = snippets.get(item.pk, "")
