@@ -54,6 +54,18 @@ def test_a_keyword_finds_what_a_substring_filter_missed_best_match_first(client,
     assert [i["title"] for i in api["items"]] == [strong.title, weak.title]
 
 
+def test_a_keyword_export_keeps_the_relevance_order(client, university):
+    import io
+
+    from openpyxl import load_workbook
+
+    strong, weak, _other = _market(university)
+    response = client.get("/achievements/", {"q": "废水脱色", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == [strong.title, weak.title]  # best match first, not newest first
+
+
 def test_a_listing_withdrawn_behind_the_index_is_never_listed(client, university):
     strong, weak, _other = _market(university)
     client.get("/achievements/", {"q": "废水脱色"})  # the index now holds both
